@@ -1,0 +1,210 @@
+//! The scan pipeline, top to bottom:
+//! discover → (read, parse, check) → assemble the report → write it.
+
+use crate::cli::{FailOn, ScanArgs};
+use crate::discover::{self, count_by_reason, WalkOptions};
+use crate::engine;
+use crate::error::UsageError;
+use crate::report::{self, Gate, LanguageStats, Report, Stats, Style, Tool, SCHEMA_VERSION};
+use crate::rules::meta::Severity;
+use crate::rules::Registry;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Instant;
+
+/// How a run ended, mapped to the exit code by main.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Passed,
+    /// Exit 1: the gate failed.
+    GateFailed,
+}
+
+pub fn fail_threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Critical => Some(Severity::Critical),
+        FailOn::High => Some(Severity::High),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::None => None,
+    }
+}
+
+/// The path as the user wrote it, with `/` separators.
+fn display_root(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Build the report for `args` without writing it.
+pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
+    let started = Instant::now();
+    let path = &args.path;
+    if !path.exists() {
+        return Err(UsageError::PathNotFound(display_root(path)).into());
+    }
+    let base = if path.is_dir() {
+        path.clone()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let opts = WalkOptions {
+        excludes: args.exclude.clone(),
+        max_file_size: args.max_file_size,
+        follow_symlinks: args.follow_symlinks,
+        default_excludes: !args.no_default_excludes,
+    };
+    let discovery =
+        discover::walk(path, &base, &opts).map_err(|e| UsageError::BadExclude(e.to_string()))?;
+
+    let outcomes = match args.jobs {
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .stack_size(64 * 1024 * 1024)
+                .build()
+                .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+            pool.install(|| engine::check_files(&discovery.files, registry))
+        }
+        None => engine::check_files(&discovery.files, registry),
+    };
+
+    let mut findings = Vec::new();
+    let mut notes = Vec::new();
+    let mut skipped = discovery.skipped;
+    let mut languages: BTreeMap<String, LanguageStats> = BTreeMap::new();
+    let mut files_scanned = 0;
+    let mut bytes_scanned = 0;
+    for outcome in outcomes {
+        findings.extend(outcome.findings);
+        notes.extend(outcome.notes);
+        if let Some(s) = outcome.skipped {
+            skipped.push(s);
+            continue;
+        }
+        if let Some(lang) = outcome.language {
+            let entry = languages.entry(lang.name().to_string()).or_default();
+            entry.files += 1;
+            entry.lines += outcome.lines;
+            files_scanned += 1;
+            bytes_scanned += outcome.bytes;
+        }
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mut fired: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+    fired.sort_unstable();
+    fired.dedup();
+    let rules = fired
+        .iter()
+        .filter_map(|id| registry.get(id))
+        .map(|r| r.meta.clone())
+        .collect();
+
+    let threshold = fail_threshold(args.fail_on);
+    let failing = threshold.map_or(0, |t| findings.iter().filter(|f| f.severity >= t).count());
+    let duration_ms = if std::env::var_os("PRODREADY_DETERMINISTIC").is_some() {
+        0
+    } else {
+        u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    };
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "prodready".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        root: display_root(path),
+        stats: Stats {
+            files_scanned,
+            files_skipped: skipped.len(),
+            skipped_by_reason: count_by_reason(&skipped),
+            duration_ms,
+            languages,
+            bytes_scanned,
+            rules_run: registry.rules.len(),
+        },
+        findings,
+        rules,
+        gate: Gate {
+            fail_on: threshold.map_or_else(|| "none".to_string(), |t| t.as_str().to_string()),
+            passed: failing == 0,
+            failing_findings: failing,
+        },
+        notes,
+        skipped,
+    })
+}
+
+/// `prodready scan`: build the report, write it, say whether the gate passed.
+pub fn run_scan(args: &ScanArgs) -> miette::Result<Outcome> {
+    let registry = Registry::load(&args.rules)?;
+    let report = scan(args, &registry)?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let style = Style {
+        color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        verbose: args.verbose,
+        width: if to_terminal { terminal_width() } else { 100 },
+    };
+    let mut shown = report.clone();
+    if args.quiet {
+        shown.findings.clear();
+    }
+    let mut buf = Vec::new();
+    report::write_report(
+        if args.quiet && args.format == report::Format::Text {
+            &shown
+        } else {
+            &report
+        },
+        args.format,
+        style,
+        &mut buf,
+    )
+    .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
+    match &args.output {
+        Some(file) => write_atomically(file, &buf)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(&buf).and_then(|()| stdout.flush()) {
+                // A closed pipe (`| head`) is not an error worth a failure.
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(miette::miette!("cannot write the report: {e}"));
+                }
+            }
+        }
+    }
+    Ok(if report.gate.passed {
+        Outcome::Passed
+    } else {
+        Outcome::GateFailed
+    })
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder and
+/// a rename, so readers never see a half-written report.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> miette::Result<()> {
+    let err = |e: &dyn std::fmt::Display| UsageError::Output {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| err(&e))?;
+    tmp.write_all(bytes).map_err(|e| err(&e))?;
+    tmp.as_file().sync_all().map_err(|e| err(&e))?;
+    tmp.persist(path).map_err(|e| err(&e.error))?;
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! Rules written in Rust, for what a declarative pattern cannot say (import
+//! aliases, data flow within a function, cross-key config logic).
+//!
+//! A check is named by a rule file's `check = "name"`; the rule file keeps
+//! the metadata, docs and examples. One file per check; register it in
+//! [`CHECKS`].
+
+use crate::parse::ParsedFile;
+use crate::rules::meta::{Confidence, Severity};
+use std::ops::Range;
+
+/// One match, in byte offsets of the file text. The engine turns hits into
+/// findings (positions, snippet, redaction, fingerprint).
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+    /// Overrides the rule's severity for this hit.
+    pub severity: Option<Severity>,
+    pub confidence: Option<Confidence>,
+    /// Byte ranges holding secret values, masked in every output.
+    pub secrets: Vec<Range<usize>>,
+}
+
+impl Hit {
+    pub fn new(range: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            start: range.start,
+            end: range.end,
+            message: message.into(),
+            severity: None,
+            confidence: None,
+            secrets: Vec::new(),
+        }
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+
+    pub fn confidence(mut self, confidence: Confidence) -> Self {
+        self.confidence = Some(confidence);
+        self
+    }
+
+    pub fn secret(mut self, range: Range<usize>) -> Self {
+        self.secrets.push(range);
+        self
+    }
+}
+
+pub trait Check: Sync {
+    /// Append a hit for each problem in `file`. Only called for files whose
+    /// language the rule lists.
+    fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>);
+}
+
+/// Every check, by the name rule files use.
+pub static CHECKS: &[(&str, &dyn Check)] = &[];
+
+pub fn lookup(name: &str) -> Option<&'static dyn Check> {
+    CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+}
+
+pub fn names() -> Vec<&'static str> {
+    CHECKS.iter().map(|(n, _)| *n).collect()
+}

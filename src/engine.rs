@@ -1,0 +1,453 @@
+//! Stage 3: read, parse and check every file, in parallel.
+//!
+//! Each file is read once and parsed once; every rule that applies to its
+//! language then runs on that one tree: all declarative AST rules in a single
+//! depth-first walk (matchers bucketed by node kind), regex rules over the
+//! text, Rust checks on the tree. A panic in a parser or rule is caught and
+//! the file is reported as skipped; the scan goes on. Results come back in
+//! path order, so output is the same whatever the thread count.
+
+use crate::checks::Hit;
+use crate::discover::{SkipReason, Skipped, SourceFile};
+use crate::finding::{fingerprint, normalize_text, Finding};
+use crate::lang::Language;
+use crate::parse::lines::{floor_char_boundary, LineIndex};
+use crate::parse::{self, ParsedFile};
+use crate::paths::is_test_path;
+use crate::redact;
+use crate::rules::{MatcherKind, Registry, Rule, TestFilePolicy};
+use ast_grep_core::matcher::MatcherExt;
+use ast_grep_core::tree_sitter::StrDoc;
+use ast_grep_core::NodeMatch;
+use ast_grep_language::SupportLang;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Files whose average line is longer than this are treated as minified.
+const MINIFIED_AVG_LINE: usize = 1000;
+/// ...once they are at least this large.
+const MINIFIED_MIN_SIZE: usize = 32 * 1024;
+/// Snippets show at most this many lines...
+const SNIPPET_MAX_LINES: usize = 5;
+/// ...of at most this many characters each.
+const SNIPPET_MAX_COLS: usize = 240;
+
+/// A remark about one file that did not stop it from being scanned.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Note {
+    pub path: String,
+    pub message: String,
+}
+
+/// What checking one file produced.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub findings: Vec<Finding>,
+    pub notes: Vec<Note>,
+    pub skipped: Option<Skipped>,
+    /// The language after content sniffing (YAML dialects).
+    pub language: Option<Language>,
+    pub lines: usize,
+    pub bytes: u64,
+}
+
+/// Check every file; outcomes come back in the order of `files`.
+pub fn check_files(files: &[SourceFile], registry: &Registry) -> Vec<FileOutcome> {
+    files
+        .par_iter()
+        .map(|file| {
+            catch_unwind(AssertUnwindSafe(|| check_file(file, registry))).unwrap_or_else(|panic| {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                FileOutcome {
+                    skipped: Some(Skipped {
+                        path: file.rel_path.clone(),
+                        reason: SkipReason::InternalError,
+                        detail: format!("internal error while checking: {msg}"),
+                    }),
+                    ..FileOutcome::default()
+                }
+            })
+        })
+        .collect()
+}
+
+fn skip(file: &SourceFile, reason: SkipReason, detail: impl Into<String>) -> FileOutcome {
+    FileOutcome {
+        skipped: Some(Skipped {
+            path: file.rel_path.clone(),
+            reason,
+            detail: detail.into(),
+        }),
+        ..FileOutcome::default()
+    }
+}
+
+/// Read, classify, parse and check one file.
+pub fn check_file(file: &SourceFile, registry: &Registry) -> FileOutcome {
+    let bytes = match std::fs::read(&file.abs_path) {
+        Ok(b) => b,
+        Err(e) => return skip(file, SkipReason::Unreadable, e.to_string()),
+    };
+    let sniff = &bytes[..bytes.len().min(8192)];
+    if sniff.contains(&0) {
+        return skip(file, SkipReason::Binary, "contains NUL bytes");
+    }
+    let mut notes = Vec::new();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            notes.push(Note {
+                path: file.rel_path.clone(),
+                message: format!(
+                    "invalid UTF-8 at byte {}; invalid bytes were replaced before checking",
+                    e.utf8_error().valid_up_to()
+                ),
+            });
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    if is_minified(file.language, &text) {
+        return skip(
+            file,
+            SkipReason::Minified,
+            "average line longer than 1000 characters",
+        );
+    }
+    let language = if file.language.is_yaml() {
+        file.language.refine_yaml(&text)
+    } else {
+        file.language
+    };
+    let size = file.size;
+    let parsed = parse::parse(language, file.rel_path.clone(), text);
+    notes.extend(parsed.notes.iter().map(|n| Note {
+        path: file.rel_path.clone(),
+        message: n.clone(),
+    }));
+    let findings = check_parsed(&parsed, registry, None);
+    FileOutcome {
+        findings,
+        notes,
+        skipped: None,
+        language: Some(language),
+        lines: parsed.lines.line_count(),
+        bytes: size,
+    }
+}
+
+fn is_minified(language: Language, text: &str) -> bool {
+    if !matches!(
+        language,
+        Language::JavaScript | Language::TypeScript | Language::Json | Language::Text
+    ) || text.len() < MINIFIED_MIN_SIZE
+    {
+        return false;
+    }
+    let lines = text.bytes().filter(|b| *b == b'\n').count() + 1;
+    text.len() / lines > MINIFIED_AVG_LINE
+}
+
+/// Run the registry's rules (or only `only`, by index) on a parsed file.
+pub fn check_parsed(file: &ParsedFile, registry: &Registry, only: Option<usize>) -> Vec<Finding> {
+    let wanted = |idx: usize| only.is_none_or(|o| o == idx);
+    let mut hits: Vec<(usize, Hit)> = Vec::new();
+
+    if let Some(tree) = file.code() {
+        if let Some(index) = registry.ast_index(file.language) {
+            for node in tree.root().dfs() {
+                let Some(refs) = index.by_kind.get(usize::from(node.kind_id())) else {
+                    continue;
+                };
+                for r in refs {
+                    if !wanted(r.rule) {
+                        continue;
+                    }
+                    let rule = &registry.rules[r.rule];
+                    let matcher = &rule.matchers[r.matcher];
+                    let MatcherKind::Ast(cores) = &matcher.kind else {
+                        continue;
+                    };
+                    let Some((_, core)) = cores.get(r.core) else {
+                        continue;
+                    };
+                    if let Some(m) = core.match_node(node.clone()) {
+                        hits.push((r.rule, ast_hit(rule, r.matcher, &m)));
+                    }
+                }
+            }
+        }
+    }
+
+    for (idx, rule) in registry.rules.iter().enumerate() {
+        if !wanted(idx) || !rule.applies_to(file.language) {
+            continue;
+        }
+        for (mi, matcher) in rule.matchers.iter().enumerate() {
+            if let MatcherKind::Regex(re) = &matcher.kind {
+                if matcher.applies_to(file.language) {
+                    for caps in re.captures_iter(&file.text) {
+                        hits.push((idx, regex_hit(rule, mi, re, &caps)));
+                    }
+                }
+            }
+        }
+        if let Some(check) = rule.check {
+            let mut out = Vec::new();
+            check.run(file, &mut out);
+            hits.extend(out.into_iter().map(|h| (idx, h)));
+        }
+    }
+
+    to_findings(file, registry, hits)
+}
+
+type Match<'t> = NodeMatch<'t, StrDoc<SupportLang>>;
+
+/// Strip the quotes of a string literal so messages read `API_KEY`, not `"API_KEY"`.
+fn unquote(text: &str) -> &str {
+    let t = text.trim();
+    let body = t.trim_start_matches(['f', 'r', 'b', 'u', 'F', 'R', 'B', 'U']);
+    let body = if body.len() < t.len() && body.starts_with(['"', '\'']) {
+        body
+    } else {
+        t
+    };
+    for q in ["\"\"\"", "\'\'\'", "\"", "'", "`"] {
+        if body.len() >= 2 * q.len() && body.starts_with(q) && body.ends_with(q) {
+            return &body[q.len()..body.len() - q.len()];
+        }
+    }
+    t
+}
+
+/// One line, at most 60 characters: what a message may quote of the code.
+fn short(text: &str) -> String {
+    let one_line = normalize_text(text);
+    if one_line.chars().count() > 60 {
+        let mut s: String = one_line.chars().take(57).collect();
+        s.push_str("...");
+        s
+    } else {
+        one_line
+    }
+}
+
+/// Fill `$NAME` / `$$$NAME` in a message template with `lookup(NAME)`.
+pub fn fill_template(template: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(pos) = rest.find('$') {
+        out.push_str(&rest[..pos]);
+        let after = rest[pos..].trim_start_matches('$');
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        let dollars = rest[pos..].len() - after.len();
+        match (name.is_empty(), lookup(name)) {
+            (false, Some(value)) => out.push_str(&value),
+            _ => out.push_str(&rest[pos..pos + dollars + name_len]),
+        }
+        rest = &after[name_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn ast_hit(rule: &Rule, mi: usize, m: &Match<'_>) -> Hit {
+    let matcher = &rule.matchers[mi];
+    let env = m.get_env();
+    let var_text = |name: &str| -> Option<String> {
+        if let Some(node) = env.get_match(name) {
+            return Some(short(unquote(&node.text())));
+        }
+        let multi = env.get_multiple_matches(name);
+        (!multi.is_empty()).then(|| {
+            short(
+                &multi
+                    .iter()
+                    .map(|n| n.text().into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        })
+    };
+    let template = matcher
+        .message
+        .as_deref()
+        .or(rule.message.as_deref())
+        .unwrap_or(&rule.meta.title);
+    let message = fill_template(template, var_text);
+    let range = matcher
+        .report
+        .as_deref()
+        .and_then(|v| env.get_match(v))
+        .map_or_else(|| m.range(), |n| n.range());
+    let mut hit = Hit::new(range, message);
+    hit.severity = matcher.severity;
+    hit.confidence = matcher.confidence;
+    for name in &matcher.redact {
+        if let Some(node) = env.get_match(name) {
+            hit.secrets
+                .push(string_contents(&node.text(), node.range()));
+        }
+    }
+    hit
+}
+
+/// The byte range of a string literal's contents (without quotes/prefix).
+fn string_contents(text: &str, range: Range<usize>) -> Range<usize> {
+    let inner = unquote(text);
+    match text.find(inner) {
+        Some(off) if !inner.is_empty() => range.start + off..range.start + off + inner.len(),
+        _ => range,
+    }
+}
+
+fn regex_hit(rule: &Rule, mi: usize, re: &regex::Regex, caps: &regex::Captures<'_>) -> Hit {
+    let matcher = &rule.matchers[mi];
+    let whole = caps.get(0).map_or(0..0, |m| m.range());
+    let group = |name: &str| caps.name(name).map(|m| short(m.as_str()));
+    let template = matcher
+        .message
+        .as_deref()
+        .or(rule.message.as_deref())
+        .unwrap_or(&rule.meta.title);
+    let message = fill_template(template, group);
+    let range = matcher
+        .report
+        .as_deref()
+        .and_then(|g| caps.name(g))
+        .map_or(whole, |m| m.range());
+    let mut hit = Hit::new(range, message);
+    hit.severity = matcher.severity;
+    hit.confidence = matcher.confidence;
+    for name in &matcher.redact {
+        if let Some(m) = caps.name(name) {
+            hit.secrets.push(m.range());
+        }
+    }
+    let _ = re;
+    hit
+}
+
+/// Positions, snippets, redaction, test-file policy and fingerprints.
+fn to_findings(
+    file: &ParsedFile,
+    registry: &Registry,
+    mut hits: Vec<(usize, Hit)>,
+) -> Vec<Finding> {
+    hits.sort_by_key(|(r, h)| (h.start, h.end, *r));
+    hits.dedup_by(|a, b| a.0 == b.0 && a.1.start == b.1.start && a.1.end == b.1.end);
+    let secrets: Vec<Range<usize>> = hits
+        .iter()
+        .flat_map(|(_, h)| h.secrets.iter().cloned())
+        .collect();
+    let secret_texts: Vec<&str> = secrets
+        .iter()
+        .filter_map(|r| file.text.get(r.clone()))
+        .collect();
+    let in_tests = is_test_path(&file.rel_path);
+    let mut occurrences: HashMap<(usize, String), usize> = HashMap::new();
+    let mut out = Vec::with_capacity(hits.len());
+    for (ri, hit) in hits {
+        let rule = &registry.rules[ri];
+        let mut severity = hit.severity.unwrap_or(rule.meta.severity);
+        if in_tests {
+            match rule.test_files {
+                TestFilePolicy::Skip => continue,
+                TestFilePolicy::Lower => severity = severity.lowered(),
+                TestFilePolicy::Keep => {}
+            }
+        }
+        let text = &file.text;
+        let start = floor_char_boundary(text, hit.start);
+        let end = floor_char_boundary(text, hit.end.max(hit.start));
+        let (line, column) = file.lines.position(text, start);
+        let (end_line, end_column) = file.lines.position(text, end);
+        let matched = redact::mask_window(text, start..end, &secrets);
+        let normalized = normalize_text(&matched);
+        let occ = occurrences.entry((ri, normalized.clone())).or_insert(0);
+        let fp = fingerprint(&rule.meta.id, &file.rel_path, &normalized, *occ);
+        *occ += 1;
+        out.push(Finding {
+            rule_id: rule.meta.id.clone(),
+            title: rule.meta.title.clone(),
+            severity,
+            confidence: hit.confidence.unwrap_or(rule.meta.confidence),
+            category: rule.meta.category,
+            cwe: rule.meta.cwe.clone(),
+            path: file.rel_path.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+            message: redact::scrub(&hit.message, &secret_texts),
+            snippet: snippet(
+                text,
+                &file.lines,
+                line as usize,
+                end_line as usize,
+                &secrets,
+            ),
+            fingerprint: fp,
+            fix: rule.meta.fix.clone(),
+        });
+    }
+    out
+}
+
+/// The matched lines, secrets masked, long lines cut.
+fn snippet(
+    text: &str,
+    lines: &LineIndex,
+    line: usize,
+    end_line: usize,
+    secrets: &[Range<usize>],
+) -> String {
+    let last = end_line.min(line + SNIPPET_MAX_LINES - 1).max(line);
+    let start = lines.line_start(line);
+    let end = if last >= lines.line_count() {
+        text.len()
+    } else {
+        lines.line_start(last + 1)
+    };
+    let window = redact::mask_window(text, start..end.max(start), secrets);
+    let mut out = String::new();
+    for (i, l) in window.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let l = l.trim_end_matches('\r');
+        if l.chars().count() > SNIPPET_MAX_COLS {
+            out.extend(l.chars().take(SNIPPET_MAX_COLS));
+            out.push('…');
+        } else {
+            out.push_str(l);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates() {
+        let f = |n: &str| (n == "NAME").then(|| "API_KEY".to_string());
+        assert_eq!(
+            fill_template("env `$NAME` has $$$ARGS and $", f),
+            "env `API_KEY` has $$$ARGS and $"
+        );
+        assert_eq!(unquote("\"API_KEY\""), "API_KEY");
+        assert_eq!(unquote("f'x{y}'"), "x{y}");
+        assert_eq!(unquote("name"), "name");
+    }
+}

@@ -1,0 +1,203 @@
+//! YAML into positioned [`CNode`] trees, through yaml-rust2's event parser
+//! (which reports a marker for every event). Multi-document streams, as
+//! Kubernetes manifests use, become one tree per document. Aliases are
+//! expanded with a node budget so an alias bomb cannot exhaust memory.
+
+use super::config::{CKey, CNode, CValue, ConfigDoc};
+use super::lines::to_u32;
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// Expanded aliases may add at most this many nodes in all.
+const ALIAS_NODE_BUDGET: usize = 100_000;
+/// Deeper nesting than this is cut off (the rest of the document is dropped).
+const MAX_DEPTH: usize = 512;
+
+enum Frame {
+    Seq(Vec<CNode>, Marker, usize),
+    Map(Vec<(CKey, CNode)>, Option<CKey>, Marker, usize),
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    docs: Vec<CNode>,
+    anchors: HashMap<usize, CNode>,
+    alias_budget: usize,
+    too_deep: bool,
+}
+
+fn count_nodes(node: &CNode) -> usize {
+    // Iterative: alias targets can be deep.
+    let mut n = 0;
+    let mut todo = vec![node];
+    while let Some(cur) = todo.pop() {
+        n += 1;
+        match &cur.value {
+            CValue::Seq(items) => todo.extend(items.iter()),
+            CValue::Map(entries) => todo.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    n
+}
+
+impl Builder {
+    fn push_value(&mut self, node: CNode, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame::Seq(items, _, _)) => items.push(node),
+            Some(Frame::Map(entries, pending, _, _)) => match pending.take() {
+                None => {
+                    let name = node.as_scalar().unwrap_or_default();
+                    *pending = Some(CKey {
+                        name,
+                        line: node.line,
+                        column: node.column,
+                    });
+                }
+                Some(key) => entries.push((key, node)),
+            },
+        }
+    }
+}
+
+fn scalar(text: String, style: TScalarStyle) -> CValue {
+    if style != TScalarStyle::Plain {
+        return CValue::String(text);
+    }
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => CValue::Null,
+        "true" | "True" | "TRUE" => CValue::Bool(true),
+        "false" | "False" | "FALSE" => CValue::Bool(false),
+        t if t.parse::<f64>().is_ok() && !t.starts_with('.') => CValue::Number(text),
+        _ => CValue::String(text),
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.too_deep {
+            return;
+        }
+        let (line, col) = (to_u32(mark.line()), to_u32(mark.col() + 1));
+        match ev {
+            Event::Scalar(text, style, anchor, _) => {
+                self.push_value(CNode::new(scalar(text, style), line, col), anchor);
+            }
+            Event::SequenceStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    self.too_deep = true;
+                    return;
+                }
+                self.stack.push(Frame::Seq(Vec::new(), mark, anchor));
+            }
+            Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    self.too_deep = true;
+                    return;
+                }
+                self.stack.push(Frame::Map(Vec::new(), None, mark, anchor));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return;
+                };
+                let (value, start, anchor) = match frame {
+                    Frame::Seq(items, m, a) => (CValue::Seq(items), m, a),
+                    Frame::Map(entries, _, m, a) => (CValue::Map(entries), m, a),
+                };
+                let node = CNode::new(value, to_u32(start.line()), to_u32(start.col() + 1));
+                self.push_value(node, anchor);
+            }
+            Event::Alias(id) => {
+                let node = match self.anchors.get(&id) {
+                    Some(target) => {
+                        let size = count_nodes(target);
+                        if self.alias_budget + size > ALIAS_NODE_BUDGET {
+                            CNode::new(CValue::Null, line, col)
+                        } else {
+                            self.alias_budget += size;
+                            CNode {
+                                line,
+                                column: col,
+                                ..target.clone()
+                            }
+                        }
+                    }
+                    None => CNode::new(CValue::Null, line, col),
+                };
+                self.push_value(node, 0);
+            }
+            Event::DocumentEnd => self.stack.clear(),
+            _ => {}
+        }
+    }
+}
+
+/// Parse a YAML stream. On a syntax error the documents read so far are
+/// kept and the error is returned beside them.
+pub fn parse(text: &str) -> (ConfigDoc, Option<String>) {
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    let err = parser.load(&mut builder, true).err().map(|e| e.to_string());
+    let mut err = err;
+    if builder.too_deep {
+        err.get_or_insert_with(|| {
+            format!("nesting deeper than {MAX_DEPTH} levels; the rest was not read")
+        });
+    }
+    (
+        ConfigDoc {
+            documents: builder.docs,
+        },
+        err,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_and_documents() {
+        let text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: web\n      image: nginx:latest\n---\nkind: Service\n";
+        let (doc, err) = parse(text);
+        assert!(err.is_none());
+        assert_eq!(doc.documents.len(), 2);
+        let image = doc.documents[0]
+            .path(&["spec", "containers"])
+            .and_then(|c| c.items().first())
+            .and_then(|c| c.get("image"))
+            .expect("image");
+        assert_eq!(image.as_str(), Some("nginx:latest"));
+        assert_eq!((image.line, image.column), (6, 14));
+        let (key, _) = doc.documents[0].entry("kind").expect("kind");
+        assert_eq!((key.line, key.column), (2, 1));
+    }
+
+    #[test]
+    fn broken_yaml_keeps_what_was_read() {
+        let (doc, err) = parse("a: 1\nb: [unclosed\n");
+        assert!(err.is_some());
+        assert!(doc.documents.len() <= 1);
+    }
+
+    #[test]
+    fn alias_bomb_is_bounded() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in 'b'..='k' {
+            text.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+            prev = name;
+        }
+        let (doc, _) = parse(&text);
+        assert!(count_nodes(&doc.documents[0]) < 2 * ALIAS_NODE_BUDGET);
+    }
+}

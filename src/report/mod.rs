@@ -1,0 +1,103 @@
+//! Stage 5: reporters. A reporter takes a finished [`Report`] and writes it;
+//! it never sees rules, trees or files. Adding a format is one module here
+//! plus one arm in [`write_report`].
+
+pub mod json;
+pub mod text;
+
+use crate::discover::Skipped;
+use crate::engine::Note;
+use crate::finding::Finding;
+use crate::rules::meta::{RuleMeta, Severity};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io;
+
+/// The JSON contract's version. Bumped only for breaking changes; fields are
+/// added without a bump.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct LanguageStats {
+    pub files: usize,
+    pub lines: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    pub files_scanned: usize,
+    pub files_skipped: usize,
+    pub skipped_by_reason: BTreeMap<String, usize>,
+    pub duration_ms: u64,
+    pub languages: BTreeMap<String, LanguageStats>,
+    pub bytes_scanned: u64,
+    pub rules_run: usize,
+}
+
+/// The quality gate's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Gate {
+    /// `none` or a severity.
+    pub fail_on: String,
+    pub passed: bool,
+    /// Findings at or above `fail_on`.
+    pub failing_findings: usize,
+}
+
+/// Everything a reporter may show.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub root: String,
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+    /// Metadata of every rule that produced a finding, sorted by id.
+    pub rules: Vec<RuleMeta>,
+    pub gate: Gate,
+    pub notes: Vec<Note>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Report {
+    pub fn count_by_severity(&self) -> BTreeMap<Severity, usize> {
+        let mut counts = BTreeMap::new();
+        for f in &self.findings {
+            *counts.entry(f.severity).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Options that change how a report looks, not what it says.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    pub verbose: bool,
+    /// Terminal width for wrapping code frames.
+    pub width: usize,
+}
+
+pub fn write_report(
+    report: &Report,
+    format: Format,
+    style: Style,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(report, style, out),
+        Format::Json => json::write(report, out),
+    }
+}

@@ -1,0 +1,173 @@
+//! The registry: every loaded rule, plus per-language indexes the check stage
+//! uses so that one walk of a syntax tree serves every declarative rule.
+
+use super::embedded::EMBEDDED_RULES;
+use super::load::load_rule;
+use super::{MatcherKind, Rule};
+use crate::error::{RuleFileError, RuleLoadErrors};
+use crate::lang::Language;
+use ast_grep_core::Matcher as _;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Where to find one AST matcher: rule, matcher within the rule, and the
+/// language-specific compiled core within the matcher.
+#[derive(Debug, Clone, Copy)]
+pub struct AstRef {
+    pub rule: usize,
+    pub matcher: usize,
+    pub core: usize,
+}
+
+/// The AST matchers that apply to one language, bucketed by node kind.
+#[derive(Debug, Default)]
+pub struct AstIndex {
+    pub by_kind: Vec<Vec<AstRef>>,
+}
+
+pub struct Registry {
+    pub rules: Vec<Rule>,
+    ast: HashMap<Language, AstIndex>,
+}
+
+impl Registry {
+    /// The built-in rules plus every `*.toml` under each of `extra_dirs`.
+    pub fn load(extra_dirs: &[impl AsRef<Path>]) -> Result<Registry, RuleLoadErrors> {
+        let mut sources: Vec<(String, String)> = EMBEDDED_RULES
+            .iter()
+            .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
+            .collect();
+        let mut errors = Vec::new();
+        for dir in extra_dirs {
+            match read_rule_dir(dir.as_ref()) {
+                Ok(found) => sources.extend(found),
+                Err(e) => errors.push(e),
+            }
+        }
+        Self::from_sources(sources, errors)
+    }
+
+    /// Only the rules in `dir` (for `rules test DIR`).
+    pub fn load_dir_only(dir: &Path) -> Result<Registry, RuleLoadErrors> {
+        match read_rule_dir(dir) {
+            Ok(found) => Self::from_sources(found, Vec::new()),
+            Err(e) => Err(RuleLoadErrors { errors: vec![e] }),
+        }
+    }
+
+    fn from_sources(
+        sources: Vec<(String, String)>,
+        mut errors: Vec<RuleFileError>,
+    ) -> Result<Registry, RuleLoadErrors> {
+        let mut rules: Vec<Rule> = Vec::new();
+        for (path, text) in &sources {
+            match load_rule(path, text) {
+                Ok(rule) => {
+                    if let Some(prev) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
+                        errors.push(RuleFileError::new(
+                            path,
+                            text,
+                            None,
+                            format!(
+                                "duplicate rule id `{}` (also in {})",
+                                rule.meta.id, prev.origin
+                            ),
+                            "rule ids are unique; rename one of them",
+                        ));
+                    } else {
+                        rules.push(rule);
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(RuleLoadErrors { errors });
+        }
+        rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        Ok(Self::index(rules))
+    }
+
+    /// Build the per-language kind buckets.
+    fn index(rules: Vec<Rule>) -> Registry {
+        let mut ast: HashMap<Language, AstIndex> = HashMap::new();
+        for (ri, rule) in rules.iter().enumerate() {
+            for (mi, m) in rule.matchers.iter().enumerate() {
+                let MatcherKind::Ast(cores) = &m.kind else {
+                    continue;
+                };
+                for (ci, (lang, core)) in cores.iter().enumerate() {
+                    let Some(kinds) = core.potential_kinds() else {
+                        continue;
+                    };
+                    let index = ast.entry(*lang).or_default();
+                    for kind in kinds.iter() {
+                        if index.by_kind.len() <= kind {
+                            index.by_kind.resize_with(kind + 1, Vec::new);
+                        }
+                        index.by_kind[kind].push(AstRef {
+                            rule: ri,
+                            matcher: mi,
+                            core: ci,
+                        });
+                    }
+                }
+            }
+        }
+        Registry { rules, ast }
+    }
+
+    /// Keep only the rules `keep` accepts, and rebuild the indexes.
+    pub fn retain(self, keep: impl Fn(&Rule) -> bool) -> Registry {
+        let rules: Vec<Rule> = self.rules.into_iter().filter(|r| keep(r)).collect();
+        Self::index(rules)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.meta.id == id)
+    }
+
+    pub fn ast_index(&self, language: Language) -> Option<&AstIndex> {
+        self.ast.get(&language)
+    }
+}
+
+/// Every `*.toml` below `dir`, sorted, with paths as the user would write them.
+fn read_rule_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleFileError> {
+    let display = dir.display().to_string();
+    if !dir.is_dir() {
+        return Err(RuleFileError::new(
+            &display,
+            "",
+            None,
+            "rule folder does not exist or is not a folder",
+            "pass a folder of rule files to --rules",
+        ));
+    }
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .build();
+    for entry in walker.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml")
+            && entry.file_type().is_some_and(|t| t.is_file())
+        {
+            let shown = path.display().to_string();
+            match std::fs::read_to_string(path) {
+                Ok(text) => out.push((shown, text)),
+                Err(e) => {
+                    return Err(RuleFileError::new(
+                        &shown,
+                        "",
+                        None,
+                        format!("cannot read rule file: {e}"),
+                        "check the file's permissions and encoding (UTF-8)",
+                    ))
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
