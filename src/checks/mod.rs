@@ -5,6 +5,9 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod names;
+pub mod pyimports;
+
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use std::ops::Range;
