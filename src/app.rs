@@ -59,17 +59,15 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
     let discovery =
         discover::walk(path, &base, &opts).map_err(|e| UsageError::BadExclude(e.to_string()))?;
 
-    let outcomes = match args.jobs {
-        Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .stack_size(64 * 1024 * 1024)
-                .build()
-                .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
-            pool.install(|| engine::check_files(&discovery.files, registry))
-        }
-        None => engine::check_files(&discovery.files, registry),
-    };
+    // Workers get a large stack: grammar and rule code may recurse on deeply
+    // nested input, and an overflow cannot be caught.
+    let threads = args.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(64 * 1024 * 1024)
+        .build()
+        .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+    let outcomes = pool.install(|| engine::check_files(&discovery.files, registry));
 
     let mut findings = Vec::new();
     let mut notes = Vec::new();

@@ -85,7 +85,7 @@ mod tests {
         let start = text.find("supersecret").unwrap_or(0);
         let r = start..start + "supersecretvalue".len();
         assert_eq!(
-            mask_window(text, 0..22, &[r.clone()]),
+            mask_window(text, 0..22, std::slice::from_ref(&r)),
             "A = 'supe************'"
         );
         assert_eq!(mask_window(text, 23..28, &[r]), "B = 1");

@@ -55,17 +55,17 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.finding.severity, self.finding.message)
+        write!(
+            f,
+            "[{}] {}: {}",
+            self.finding.severity, self.finding.rule_id, self.finding.message
+        )
     }
 }
 
 impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.finding.rule_id))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.finding.severity {
             Severity::Critical | Severity::High => miette::Severity::Error,
@@ -145,7 +145,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn io::Write) -> io::Resu
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width.max(60))
-        .with_context_lines(0);
+        .with_context_lines(1);
     for f in &report.findings {
         let mut rendered = String::new();
         let diag = diagnostic(f);

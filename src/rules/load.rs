@@ -149,8 +149,8 @@ pub fn load_rule(path: &str, text: &str) -> Result<Rule, RuleFileError> {
             confidence: raw.confidence,
             cwe: raw.cwe.into_inner(),
             languages,
-            why: raw.why.trim().to_string(),
-            fix: raw.fix.trim().to_string(),
+            why: reflow(&raw.why),
+            fix: reflow(&raw.fix),
             references: raw.references,
         },
         message: raw.message,
@@ -160,6 +160,29 @@ pub fn load_rule(path: &str, text: &str) -> Result<Rule, RuleFileError> {
         test_files: raw.test_files,
         origin: path.to_string(),
     })
+}
+
+/// Join wrapped lines into paragraphs; keep blank-line breaks and lines that
+/// start a list item or code.
+pub fn reflow(text: &str) -> String {
+    let mut paragraphs = Vec::new();
+    for para in text.trim().split("\n\n") {
+        let mut out = String::new();
+        for line in para.lines() {
+            let t = line.trim();
+            if t.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                let starts_item =
+                    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("    ");
+                out.push(if starts_item { '\n' } else { ' ' });
+            }
+            out.push_str(t);
+        }
+        paragraphs.push(out);
+    }
+    paragraphs.join("\n\n")
 }
 
 fn known_languages_help() -> String {

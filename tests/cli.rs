@@ -1,0 +1,289 @@
+//! End-to-end tests of the command line: exit codes, formats, snapshots.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn prodready() -> Command {
+    let mut cmd = Command::cargo_bin("prodready").expect("binary is built");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("PRODREADY_DETERMINISTIC", "1")
+        .env_remove("COLUMNS");
+    cmd
+}
+
+const INSECURE: &str = "fixtures/projects/insecure-service";
+const HARDENED: &str = "fixtures/projects/hardened-service";
+
+#[test]
+fn insecure_sample_fails_the_gate_with_code_frames() {
+    let out = prodready()
+        .args(["scan", INSECURE])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(
+        text.contains("╭─[services/auth/app.py:"),
+        "code frame with path:\n{text}"
+    );
+    assert!(text.contains("[critical] weak-password-hash"));
+    assert!(text.contains("gate: FAILED"));
+    insta::assert_snapshot!("insecure_text", text);
+}
+
+#[test]
+fn insecure_sample_json_matches_the_contract() {
+    let out = prodready()
+        .args(["scan", INSECURE, "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["tool"]["name"], "prodready");
+    assert!(json["stats"]["files_scanned"].as_u64().unwrap_or(0) > 0);
+    for key in [
+        "files_scanned",
+        "files_skipped",
+        "skipped_by_reason",
+        "duration_ms",
+        "languages",
+    ] {
+        assert!(json["stats"].get(key).is_some(), "stats.{key}");
+    }
+    let findings = json["findings"].as_array().expect("findings array");
+    assert!(!findings.is_empty());
+    for f in findings {
+        for key in [
+            "rule_id",
+            "title",
+            "severity",
+            "confidence",
+            "category",
+            "cwe",
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "message",
+            "snippet",
+            "fingerprint",
+            "fix",
+        ] {
+            assert!(f.get(key).is_some(), "finding field {key}");
+        }
+        assert!(f["line"].as_u64().unwrap_or(0) >= 1);
+        assert!(f["cwe"].as_array().is_some_and(|c| c
+            .iter()
+            .all(|c| c.as_str().is_some_and(|s| s.starts_with("CWE-")))));
+        assert!(!f["path"].as_str().unwrap_or("\\").contains('\\'));
+    }
+    insta::assert_json_snapshot!("insecure_json", json);
+}
+
+#[test]
+fn hardened_sample_passes() {
+    prodready()
+        .args(["scan", HARDENED])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("gate: passed"));
+}
+
+#[test]
+fn fail_on_controls_the_exit_code() {
+    prodready()
+        .args(["scan", INSECURE, "--fail-on", "none"])
+        .assert()
+        .code(0);
+    prodready()
+        .args(["scan", INSECURE, "--fail-on", "critical"])
+        .assert()
+        .code(1);
+    prodready()
+        .args(["scan", HARDENED, "--fail-on", "info"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    prodready()
+        .args(["scan", "does/not/exist"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does/not/exist"));
+    prodready()
+        .args(["scan", INSECURE, "--fail-on", "sometimes"])
+        .assert()
+        .code(2);
+    prodready()
+        .args(["scan", INSECURE, "--max-file-size", "lots"])
+        .assert()
+        .code(2);
+    prodready()
+        .args(["scan", INSECURE, "--exclude", "a{b"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn invalid_rule_file_points_at_the_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = "id = \"my-rule\"\ntitle = \"t\"\ncategory = \"security\"\nseverity = \"extreme\"\n";
+    std::fs::write(dir.path().join("my-rule.toml"), rule).expect("write");
+    prodready()
+        .args(["scan", HARDENED, "--rules"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("my-rule.toml"))
+        .stderr(predicate::str::contains("4 │ severity = \"extreme\""))
+        .stderr(predicate::str::contains("unknown variant"));
+}
+
+#[test]
+fn extra_rule_folders_are_loaded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = r#"
+id = "todo-comment"
+title = "TODO left in code"
+category = "maintainability"
+severity = "info"
+confidence = "high"
+cwe = []
+languages = ["python"]
+message = "TODO: $what"
+why = "Unfinished work."
+fix = "Finish it or file an issue."
+[[match]]
+regex = '#\s*TODO:?\s*(?P<what>.*)$'
+[[example]]
+language = "python"
+bad = "x = 1  # TODO: remove\n"
+good = "x = 1\n"
+"#;
+    std::fs::write(dir.path().join("todo-comment.toml"), rule).expect("write");
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        project.path().join("app.py"),
+        "def f():\n    return 1  # TODO: cache this\n",
+    )
+    .expect("write");
+    prodready()
+        .args(["scan", "--fail-on", "none", "--format", "json", "--rules"])
+        .arg(dir.path())
+        .arg(project.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "\"message\": \"TODO: cache this\"",
+        ));
+    prodready()
+        .args(["rules", "test"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("PASS todo-comment"));
+}
+
+#[test]
+fn rules_commands() {
+    prodready()
+        .args(["rules", "list"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("weak-password-hash"))
+        .stdout(predicate::str::contains("secret-fallback"));
+    let out = prodready()
+        .args(["rules", "list", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let list: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    assert!(list.as_array().is_some_and(|a| a
+        .iter()
+        .any(|r| r["id"] == "secret-fallback" && r["cwe"].is_array())));
+    prodready()
+        .args(["rules", "explain", "secret-fallback"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Why it matters"))
+        .stdout(predicate::str::contains("How to fix"))
+        .stdout(predicate::str::contains("Flagged (python"));
+    prodready()
+        .args(["rules", "explain", "no-such-rule"])
+        .assert()
+        .code(2);
+    prodready()
+        .args(["rules", "test"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(" 0 failed"));
+}
+
+#[test]
+fn rules_test_fails_on_a_broken_example() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = r#"
+id = "print-call"
+title = "print"
+category = "observability"
+severity = "low"
+confidence = "high"
+cwe = []
+languages = ["python"]
+why = "w"
+fix = "f"
+[[match]]
+rule = { pattern = "print($$$A)" }
+[[example]]
+language = "python"
+bad = "log('x')\n"
+good = "print('x')\n"
+"#;
+    std::fs::write(dir.path().join("print-call.toml"), rule).expect("write");
+    prodready()
+        .args(["rules", "test"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("FAIL print-call"))
+        .stdout(predicate::str::contains("`bad` was not flagged"))
+        .stdout(predicate::str::contains("`good` was flagged"));
+}
+
+#[test]
+fn output_file_is_written_and_thread_count_does_not_change_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let one = dir.path().join("one.json");
+    let two = dir.path().join("two.json");
+    prodready()
+        .args(["scan", INSECURE, "-f", "json", "--jobs", "1", "-o"])
+        .arg(&one)
+        .assert()
+        .code(1)
+        .stdout("");
+    prodready()
+        .args(["scan", INSECURE, "-f", "json", "--jobs", "4", "-o"])
+        .arg(&two)
+        .assert()
+        .code(1);
+    let a = std::fs::read(&one).expect("read");
+    let b = std::fs::read(&two).expect("read");
+    assert!(!a.is_empty());
+    assert_eq!(a, b);
+    // No temporary files left behind.
+    let leftovers = std::fs::read_dir(dir.path()).expect("dir").count();
+    assert_eq!(leftovers, 2);
+    assert!(Path::new(&one).exists());
+}
