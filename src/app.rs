@@ -2,12 +2,18 @@
 //! discover → (read, parse, check) → assemble the report → write it.
 
 use crate::cli::{FailOn, ScanArgs};
+use crate::discover::Discovery;
 use crate::discover::{self, count_by_reason, WalkOptions};
 use crate::engine;
 use crate::error::UsageError;
+use crate::lang::Language;
+use crate::metrics;
+use crate::paths::is_test_path;
+use crate::project::{self, InventoryEntry, ProjectFacts};
 use crate::report::{self, Gate, LanguageStats, Report, Stats, Style, Tool, SCHEMA_VERSION};
 use crate::rules::meta::Severity;
 use crate::rules::Registry;
+use crate::score;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -36,6 +42,23 @@ pub fn fail_threshold(fail_on: FailOn) -> Option<Severity> {
 /// The path as the user wrote it, with `/` separators.
 fn display_root(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
+}
+
+/// Every discovered path, scanned or skipped, for project checks.
+fn inventory(discovery: &Discovery) -> Vec<InventoryEntry> {
+    let scanned = discovery.files.iter().map(|f| InventoryEntry {
+        path: f.rel_path.clone(),
+        language: Some(f.language),
+        is_test: is_test_path(&f.rel_path),
+    });
+    let skipped = discovery.skipped.iter().map(|s| InventoryEntry {
+        path: s.path.clone(),
+        language: Language::from_path(std::path::Path::new(&s.path)),
+        is_test: is_test_path(&s.path),
+    });
+    let mut all: Vec<InventoryEntry> = scanned.chain(skipped).collect();
+    all.sort_by(|a, b| a.path.cmp(&b.path));
+    all
 }
 
 /// Build the report for `args` without writing it.
@@ -69,8 +92,11 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
     let outcomes = pool.install(|| engine::check_files(&discovery.files, registry));
 
+    let inventory = inventory(&discovery);
     let mut findings = Vec::new();
     let mut notes = Vec::new();
+    let mut facts = Vec::new();
+    let mut file_metrics = Vec::new();
     let mut skipped = discovery.skipped;
     let mut languages: BTreeMap<String, LanguageStats> = BTreeMap::new();
     let mut files_scanned = 0;
@@ -78,6 +104,7 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
     for outcome in outcomes {
         findings.extend(outcome.findings);
         notes.extend(outcome.notes);
+        facts.extend(outcome.facts);
         if let Some(s) = outcome.skipped {
             skipped.push(s);
             continue;
@@ -88,6 +115,7 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
             entry.lines += outcome.lines;
             files_scanned += 1;
             bytes_scanned += outcome.bytes;
+            file_metrics.push((lang, outcome.metrics));
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -101,6 +129,21 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
         .filter_map(|id| registry.get(id))
         .map(|r| r.meta.clone())
         .collect();
+
+    let metrics = metrics::summarize(&file_metrics);
+    facts.sort();
+    let project = ProjectFacts {
+        facts,
+        inventory,
+        metrics,
+    };
+    let checks = project::run_checks(&registry.project_checks, &project);
+    let score = score::compute(
+        &findings,
+        &checks,
+        &project.metrics,
+        &score::default_weights(),
+    );
 
     let threshold = fail_threshold(args.fail_on);
     let failing = threshold.map_or(0, |t| findings.iter().filter(|f| f.severity >= t).count());
@@ -126,6 +169,9 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
             rules_run: registry.rules.len(),
         },
         findings,
+        checks,
+        metrics: project.metrics,
+        score,
         rules,
         gate: Gate {
             fail_on: threshold.map_or_else(|| "none".to_string(), |t| t.as_str().to_string()),

@@ -20,6 +20,13 @@ pub enum Command {
     Rules(RulesCommand),
 }
 
+/// Output formats of `rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
 /// The severity that fails the gate, or `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
@@ -76,7 +83,7 @@ pub enum RulesCommand {
     /// List every rule.
     List {
         #[arg(long, short = 'f', value_enum, default_value = "text")]
-        format: Format,
+        format: ListFormat,
         /// Also load the rule files in DIR (repeatable).
         #[arg(long = "rules", value_name = "DIR")]
         rules: Vec<PathBuf>,

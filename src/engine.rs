@@ -51,6 +51,9 @@ pub struct FileOutcome {
     pub language: Option<Language>,
     pub lines: usize,
     pub bytes: u64,
+    /// What this file tells about the project (src/facts/).
+    pub facts: Vec<crate::facts::Fact>,
+    pub metrics: crate::metrics::FileMetrics,
 }
 
 /// Check every file; outcomes come back in the order of `files`.
@@ -138,6 +141,8 @@ pub fn check_file(file: &SourceFile, registry: &Registry) -> FileOutcome {
         language: Some(language),
         lines: parsed.lines.line_count(),
         bytes: size,
+        facts: crate::facts::extract(&parsed),
+        metrics: crate::metrics::measure(&parsed),
     }
 }
 

@@ -111,6 +111,9 @@ impl Language {
         if lower == ".env" || lower.starts_with(".env.") || ext == "env" {
             return Some(Language::Dotenv);
         }
+        if lower == ".coveragerc" || lower == "jenkinsfile" {
+            return Some(Language::Text);
+        }
         if is_requirements(&lower, path) {
             return Some(Language::Requirements);
         }

@@ -1,7 +1,7 @@
 //! `prodready rules list` and `prodready rules explain`.
 
+use crate::cli::ListFormat as Format;
 use crate::error::UsageError;
-use crate::report::Format;
 use crate::rules::{Registry, Rule};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use serde::Serialize;

@@ -3,12 +3,16 @@
 //! plus one arm in [`write_report`].
 
 pub mod json;
+pub mod markdown;
 pub mod text;
 
 use crate::discover::Skipped;
 use crate::engine::Note;
 use crate::finding::Finding;
+use crate::metrics::Metrics;
+use crate::project::CheckResult;
 use crate::rules::meta::{RuleMeta, Severity};
+use crate::score::Score;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io;
@@ -58,6 +62,10 @@ pub struct Report {
     pub root: String,
     pub findings: Vec<Finding>,
     pub stats: Stats,
+    /// Project-level readiness checks.
+    pub checks: Vec<CheckResult>,
+    pub metrics: Metrics,
+    pub score: Score,
     /// Metadata of every rule that produced a finding, sorted by id.
     pub rules: Vec<RuleMeta>,
     pub gate: Gate,
@@ -79,6 +87,7 @@ impl Report {
 pub enum Format {
     Text,
     Json,
+    Markdown,
 }
 
 /// Options that change how a report looks, not what it says.
@@ -99,5 +108,41 @@ pub fn write_report(
     match format {
         Format::Text => text::write(report, style, out),
         Format::Json => json::write(report, out),
+        Format::Markdown => markdown::write(report, &today(), out),
+    }
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, or a fixed date under
+/// `PRODREADY_DETERMINISTIC` so reports can be snapshot-tested.
+pub fn today() -> String {
+    if std::env::var_os("PRODREADY_DETERMINISTIC").is_some() {
+        return "1970-01-01".to_string();
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date(secs / 86_400)
+}
+
+/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
+fn civil_date(days: u64) -> String {
+    let z = i64::try_from(days).unwrap_or(0) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates() {
+        assert_eq!(super::civil_date(0), "1970-01-01");
+        assert_eq!(super::civil_date(20_779), "2026-11-22");
     }
 }

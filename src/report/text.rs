@@ -217,6 +217,8 @@ fn write_summary(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         writeln!(out, "{table}")?;
     }
 
+    write_score(report, out)?;
+
     let stats = &report.stats;
     let files_with: std::collections::BTreeSet<&str> =
         report.findings.iter().map(|f| f.path.as_str()).collect();
@@ -281,4 +283,73 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// The readiness score table and the few things to fix first.
+fn write_score(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let score = &report.score;
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_header([
+        "readiness",
+        "score",
+        "/10",
+        "findings",
+        "checks passed",
+        "checks failed",
+    ]);
+    for c in &score.categories {
+        let failed = if c.checks_warned > 0 {
+            format!("{} (+{} warn)", c.checks_failed, c.checks_warned)
+        } else {
+            c.checks_failed.to_string()
+        };
+        table.add_row([
+            c.id.as_str().to_string(),
+            format!("{:.1}", c.score),
+            format!("{:.1}", c.score / 10.0),
+            c.findings.to_string(),
+            c.checks_passed.to_string(),
+            failed,
+        ]);
+    }
+    writeln!(out, "{table}")?;
+    let cap = if score.capped_by_critical {
+        " (capped: critical findings remain)"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "overall: {:.1}/100 ({:.1}/10), grade {}{cap}",
+        score.overall,
+        score.overall / 10.0,
+        score.grade
+    )?;
+
+    let mut urgent: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::High)
+        .collect();
+    urgent.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let mut top: Vec<String> = urgent
+        .into_iter()
+        .take(5)
+        .map(|f| format!("  [{}] {}:{} {}", f.severity, f.path, f.line, f.message))
+        .collect();
+    let failing = report
+        .checks
+        .iter()
+        .filter(|c| c.status == crate::project::Status::Fail && c.severity >= Severity::High)
+        .take(5usize.saturating_sub(top.len()).max(2))
+        .map(|c| format!("  [check] {}: {}", c.title, c.summary));
+    top.extend(failing);
+    if !top.is_empty() {
+        writeln!(out, "fix first:")?;
+        for line in top {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
 }

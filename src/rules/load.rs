@@ -2,12 +2,13 @@
 //! the offending line of the TOML.
 
 use super::meta::RuleMeta;
-use super::schema::{RawExample, RawMatch, RawRule};
+use super::schema::{RawExample, RawMatch, RawProjectCheck, RawRule, ScopeProbe};
 use super::{Example, Matcher, MatcherKind, Rule};
 use crate::checks;
 use crate::error::RuleFileError;
 use crate::lang::Language;
 use crate::parse::support_lang;
+use crate::project::{self, ProjectCheckDef};
 use ast_grep_config::{DeserializeEnv, SerializableRuleCore};
 use regex::Regex;
 use std::ops::Range;
@@ -58,6 +59,56 @@ fn code_languages(selector: &str) -> Vec<Language> {
                 && l.matches_selector(selector)
         })
         .collect()
+}
+
+/// A loaded rule file: a per-file rule or a project-level check.
+pub enum Loaded {
+    Rule(Box<Rule>),
+    ProjectCheck(ProjectCheckDef),
+}
+
+/// Load a file that may be either kind (`scope = "project"` marks checks).
+pub fn load_any(path: &str, text: &str) -> Result<Loaded, RuleFileError> {
+    let scope = toml::from_str::<ScopeProbe>(text)
+        .ok()
+        .and_then(|p| p.scope);
+    match scope.as_deref() {
+        Some("project") => load_project_check(path, text).map(Loaded::ProjectCheck),
+        _ => load_rule(path, text).map(|r| Loaded::Rule(Box::new(r))),
+    }
+}
+
+fn load_project_check(path: &str, text: &str) -> Result<ProjectCheckDef, RuleFileError> {
+    let cx = Ctx { path, text };
+    let raw: RawProjectCheck = toml::from_str(text)
+        .map_err(|e| cx.err(e.span(), e.message().trim().to_string(), RULE_HELP))?;
+    let id = raw.id.get_ref().clone();
+    if !is_kebab(&id) {
+        return Err(cx.err(
+            Some(raw.id.span()),
+            format!("check id `{id}` is not kebab-case"),
+            "ids are lower-case words joined by `-`",
+        ));
+    }
+    let run = project::lookup(raw.check.get_ref()).ok_or_else(|| {
+        let names: Vec<&str> = project::CHECKS.iter().map(|(n, _)| *n).collect();
+        cx.err(
+            Some(raw.check.span()),
+            format!("no project check named `{}`", raw.check.get_ref()),
+            &format!("known project checks: {}", names.join(", ")),
+        )
+    })?;
+    Ok(ProjectCheckDef {
+        id,
+        title: raw.title,
+        category: raw.category,
+        severity: raw.severity,
+        why: reflow(&raw.why),
+        fix: reflow(&raw.fix),
+        references: raw.references,
+        run,
+        origin: path.to_string(),
+    })
 }
 
 /// Parse and compile one rule file. `path` names it in diagnostics.

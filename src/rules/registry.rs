@@ -2,10 +2,11 @@
 //! uses so that one walk of a syntax tree serves every declarative rule.
 
 use super::embedded::EMBEDDED_RULES;
-use super::load::load_rule;
+use super::load::{load_any, Loaded};
 use super::{MatcherKind, Rule};
 use crate::error::{RuleFileError, RuleLoadErrors};
 use crate::lang::Language;
+use crate::project::ProjectCheckDef;
 use ast_grep_core::Matcher as _;
 use std::collections::HashMap;
 use std::path::Path;
@@ -27,6 +28,7 @@ pub struct AstIndex {
 
 pub struct Registry {
     pub rules: Vec<Rule>,
+    pub project_checks: Vec<ProjectCheckDef>,
     ast: HashMap<Language, AstIndex>,
 }
 
@@ -60,9 +62,29 @@ impl Registry {
         mut errors: Vec<RuleFileError>,
     ) -> Result<Registry, RuleLoadErrors> {
         let mut rules: Vec<Rule> = Vec::new();
+        let mut checks: Vec<ProjectCheckDef> = Vec::new();
         for (path, text) in &sources {
-            match load_rule(path, text) {
-                Ok(rule) => {
+            match load_any(path, text) {
+                Ok(Loaded::ProjectCheck(check)) => {
+                    let clash = rules
+                        .iter()
+                        .map(|r| (&r.meta.id, &r.origin))
+                        .chain(checks.iter().map(|c| (&c.id, &c.origin)))
+                        .find(|(id, _)| **id == check.id);
+                    if let Some((_, origin)) = clash {
+                        errors.push(RuleFileError::new(
+                            path,
+                            text,
+                            None,
+                            format!("duplicate id `{}` (also in {origin})", check.id),
+                            "ids are unique across rules and checks",
+                        ));
+                    } else {
+                        checks.push(check);
+                    }
+                }
+                Ok(Loaded::Rule(rule)) => {
+                    let rule = *rule;
                     if let Some(prev) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
                         errors.push(RuleFileError::new(
                             path,
@@ -85,7 +107,10 @@ impl Registry {
             return Err(RuleLoadErrors { errors });
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-        Ok(Self::index(rules))
+        checks.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut registry = Self::index(rules);
+        registry.project_checks = checks;
+        Ok(registry)
     }
 
     /// Build the per-language kind buckets.
@@ -114,13 +139,20 @@ impl Registry {
                 }
             }
         }
-        Registry { rules, ast }
+        Registry {
+            rules,
+            project_checks: Vec::new(),
+            ast,
+        }
     }
 
     /// Keep only the rules `keep` accepts, and rebuild the indexes.
     pub fn retain(self, keep: impl Fn(&Rule) -> bool) -> Registry {
+        let checks = self.project_checks;
         let rules: Vec<Rule> = self.rules.into_iter().filter(|r| keep(r)).collect();
-        Self::index(rules)
+        let mut registry = Self::index(rules);
+        registry.project_checks = checks;
+        registry
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {

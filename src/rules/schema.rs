@@ -100,3 +100,28 @@ pub struct RawExample {
     #[serde(default)]
     pub count: Option<usize>,
 }
+
+/// Just enough of a file to tell a project check from a rule.
+#[derive(Deserialize)]
+pub struct ScopeProbe {
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+/// A project-level readiness check (`scope = "project"`): documentation
+/// here, logic in src/project/ under the name `check`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProjectCheck {
+    pub scope: String,
+    pub id: Spanned<String>,
+    pub title: String,
+    pub category: Category,
+    /// How much a failure weighs in the score.
+    pub severity: Severity,
+    pub why: String,
+    pub fix: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    pub check: Spanned<String>,
+}

@@ -1,0 +1,110 @@
+//! Facts: what each file tells about the whole project ("uses slowapi",
+//! "defines GET /health", "Dockerfile sets USER app", "CI runs pytest").
+//!
+//! Facts are collected in the same per-file pass as findings, from the tree
+//! already parsed, and merged afterwards; project checks (src/project/) read
+//! only facts, never files.
+
+mod code;
+mod config;
+pub mod libraries;
+
+use crate::parse::ParsedFile;
+use serde::Serialize;
+
+/// What a fact says. The `detail` of a [`Fact`] qualifies it (a library
+/// name, a route, a service name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FactKind {
+    /// A library is used (imported in code or declared in a manifest).
+    UsesLibrary,
+    /// A capability is configured: detail is a [`libraries::Capability`] name.
+    Capability,
+    /// An HTTP route whose path looks like a health/readiness probe.
+    HealthEndpoint,
+    /// Code handles SIGTERM or configures graceful shutdown.
+    GracefulShutdown,
+    /// Settings read through a typed settings class or schema.
+    TypedSettings,
+    /// A Dockerfile's final stage: detail is the base image.
+    DockerBaseImage,
+    /// A Dockerfile sets a non-root USER in its final stage (detail: user).
+    DockerNonRootUser,
+    /// A Dockerfile whose final stage runs as root (no USER, or USER root).
+    DockerRootUser,
+    DockerHealthcheck,
+    /// A compose service (detail: name).
+    ComposeService,
+    ComposeHealthcheck,
+    ComposeLimits,
+    /// A Kubernetes container (detail: name).
+    K8sContainer,
+    K8sProbe,
+    K8sResources,
+    K8sRestrictedSecurity,
+    K8sPrivileged,
+    /// Rust unit tests inside a source file (`#[cfg(test)]`, `#[test]`).
+    InlineTests,
+    /// A CI pipeline definition (detail: system).
+    CiPipeline,
+    /// A CI step that runs tests (detail: the command).
+    CiRunsTests,
+    /// A CI step that scans dependencies or code for vulnerabilities.
+    CiSecurityScan,
+    /// A coverage threshold is enforced (detail: where).
+    CoverageThreshold,
+    /// A lockfile or fully pinned requirements file.
+    Lockfile,
+    /// A requirements file with unpinned entries (detail: first package).
+    UnpinnedRequirements,
+    /// Python function metrics are in [`crate::metrics`]; this marks a web
+    /// framework in use (detail: framework).
+    WebFramework,
+}
+
+/// One fact, with the place that proves it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Fact {
+    pub kind: FactKind,
+    pub detail: String,
+    pub path: String,
+    pub line: u32,
+}
+
+/// Collects facts for one file.
+pub struct FactSink<'f> {
+    pub file: &'f ParsedFile,
+    pub facts: Vec<Fact>,
+}
+
+impl<'f> FactSink<'f> {
+    pub fn add(&mut self, kind: FactKind, detail: impl Into<String>, line: u32) {
+        self.facts.push(Fact {
+            kind,
+            detail: detail.into(),
+            path: self.file.rel_path.clone(),
+            line,
+        });
+    }
+
+    pub fn line_of(&self, offset: usize) -> u32 {
+        crate::parse::lines::to_u32(self.file.lines.line_of(offset))
+    }
+}
+
+/// Every fact one parsed file yields.
+pub fn extract(file: &ParsedFile) -> Vec<Fact> {
+    let mut sink = FactSink {
+        file,
+        facts: Vec::new(),
+    };
+    if file.code().is_some() {
+        code::extract(&mut sink);
+    } else {
+        config::extract(&mut sink);
+    }
+    sink.facts.sort();
+    sink.facts.dedup();
+    sink.facts
+}
