@@ -209,6 +209,10 @@ pub fn run_scan(args: &ScanArgs) -> miette::Result<Outcome> {
         &mut buf,
     )
     .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
+    if args.explain_score && args.format == report::Format::Text {
+        report::explain::write(&report, &mut buf)
+            .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
+    }
     match &args.output {
         Some(file) => write_atomically(file, &buf)?,
         None => {

@@ -18,6 +18,23 @@ pub enum Command {
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Compare two JSON reports: scores before and after, findings fixed and new.
+    Diff {
+        /// The earlier `scan --format json` output.
+        old: PathBuf,
+        /// The later one.
+        new: PathBuf,
+        /// `text` or `markdown`.
+        #[arg(long, short = 'f', value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
 }
 
 /// Output formats of `rules list`.
@@ -76,6 +93,9 @@ pub struct ScanArgs {
     /// List skipped files and notes, with reasons.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// After the text report, show how each category score was computed.
+    #[arg(long)]
+    pub explain_score: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,6 +12,7 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
+pub mod diff;
 pub mod discover;
 pub mod engine;
 pub mod error;

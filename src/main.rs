@@ -1,6 +1,7 @@
 use clap::Parser;
 use prodready::app::{self, Outcome};
-use prodready::cli::{Cli, Command, RulesCommand};
+use prodready::cli::{Cli, Command, DiffFormat, RulesCommand};
+use prodready::diff;
 use prodready::rules::Registry;
 use prodready::{rules_cmd, ruletest};
 use std::io::Write;
@@ -23,6 +24,16 @@ fn run(cli: Cli) -> miette::Result<Outcome> {
     let io_err = |e: std::io::Error| miette::miette!("cannot write output: {e}");
     match cli.command {
         Command::Scan(args) => app::run_scan(&args),
+        Command::Diff { old, new, format } => {
+            let (old, new) = (diff::load(&old)?, diff::load(&new)?);
+            let d = diff::compare(&old, &new);
+            match format {
+                DiffFormat::Text => diff::write_text(&d, &mut stdout),
+                DiffFormat::Markdown => diff::write_markdown(&d, &mut stdout),
+            }
+            .map_err(io_err)?;
+            Ok(Outcome::Passed)
+        }
         Command::Rules(RulesCommand::List { format, rules }) => {
             rules_cmd::list(&Registry::load(&rules)?, format, &mut stdout).map_err(io_err)?;
             Ok(Outcome::Passed)

@@ -2,6 +2,7 @@
 //! it never sees rules, trees or files. Adding a format is one module here
 //! plus one arm in [`write_report`].
 
+pub mod explain;
 pub mod json;
 pub mod markdown;
 pub mod text;
