@@ -18,6 +18,15 @@ pub enum Command {
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Record the current findings in a baseline file (see `scan --baseline`).
+    Baseline(ScanArgs),
+    /// Write a commented starter prodready.toml.
+    Init(crate::config::InitArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// The severity that fails the gate, or `none`.
@@ -31,7 +40,7 @@ pub enum FailOn {
     None,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
     /// Folder or file to scan.
     #[arg(default_value = ".")]
@@ -42,9 +51,9 @@ pub struct ScanArgs {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value = "high")]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding is at or above this severity [default: high].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Leave out paths matching this gitignore-style glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
@@ -69,6 +78,8 @@ pub struct ScanArgs {
     /// List skipped files and notes, with reasons.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    #[command(flatten)]
+    pub ci: crate::settings::CiArgs,
 }
 
 #[derive(Debug, Subcommand)]

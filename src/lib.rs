@@ -10,17 +10,24 @@
 #![allow(clippy::result_large_err)]
 
 pub mod app;
+pub mod baseline;
+pub mod changed;
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod gate;
 pub mod lang;
 pub mod parse;
 pub mod paths;
+pub mod progress;
 pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod rules_cmd;
 pub mod ruletest;
+pub mod settings;
+pub mod suppress;

@@ -3,6 +3,7 @@
 //! plus one arm in [`write_report`].
 
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 use crate::discover::Skipped;
@@ -38,16 +39,24 @@ pub struct Stats {
     pub languages: BTreeMap<String, LanguageStats>,
     pub bytes_scanned: u64,
     pub rules_run: usize,
+    /// Findings silenced by inline `prodready: ignore[...]` comments.
+    pub suppressed: usize,
 }
 
-/// The quality gate's verdict.
-#[derive(Debug, Clone, Serialize)]
+/// The quality gate's verdict (src/gate.rs).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Gate {
     /// `none` or a severity.
     pub fail_on: String,
     pub passed: bool,
     /// Findings at or above `fail_on`.
     pub failing_findings: usize,
+    /// The minimum readiness score, when one is set (see src/gate.rs).
+    pub min_score: Option<u8>,
+    /// The score compared with `min_score`, when the scan computed one.
+    pub score: Option<f64>,
+    /// `null` when there is no threshold or no score to compare.
+    pub min_score_met: Option<bool>,
 }
 
 /// Everything a reporter may show.
@@ -63,6 +72,12 @@ pub struct Report {
     pub gate: Gate,
     pub notes: Vec<Note>,
     pub skipped: Vec<Skipped>,
+    /// Present with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineSummary>,
+    /// Present with `--changed-since`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_since: Option<crate::changed::ChangedSummary>,
 }
 
 impl Report {
@@ -79,6 +94,8 @@ impl Report {
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 /// Options that change how a report looks, not what it says.
@@ -88,6 +105,8 @@ pub struct Style {
     pub verbose: bool,
     /// Terminal width for wrapping code frames.
     pub width: usize,
+    /// Summary only.
+    pub quiet: bool,
 }
 
 pub fn write_report(
@@ -99,5 +118,6 @@ pub fn write_report(
     match format {
         Format::Text => text::write(report, style, out),
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
     }
 }
