@@ -145,6 +145,8 @@ pub struct Settings {
     /// when it is inside it.
     prefix: Option<String>,
     changed: Option<HashSet<String>>,
+    /// `--baseline`, read before the scan so a bad file fails fast.
+    baseline: Option<baseline::BaselineFile>,
 }
 
 /// The folder paths are reported relative to.
@@ -213,6 +215,7 @@ impl Settings {
             severity: BTreeMap::new(),
             prefix: None,
             changed: None,
+            baseline: None,
             ci,
             config: None,
         };
@@ -265,6 +268,9 @@ impl Settings {
             s.prefix = prefix_of(&base, &c.dir);
         }
         s.config = config;
+        if let Some(path) = &s.ci.baseline {
+            s.baseline = Some(baseline::load(path)?);
+        }
         if let Some(rev) = &s.ci.changed_since {
             s.changed = Some(changed::changed_files(&base, rev)?);
         }
@@ -360,11 +366,10 @@ impl Settings {
         if let Some(path) = &self.ci.write_baseline {
             baseline::write(path, findings)?;
         }
-        if let Some(path) = &self.ci.baseline {
-            let file = baseline::load(path)?;
+        if let (Some(path), Some(file)) = (&self.ci.baseline, &self.baseline) {
             let shown = path.to_string_lossy().replace('\\', "/");
             applied.baseline = Some(baseline::apply(
-                &file,
+                file,
                 &shown,
                 findings,
                 self.changed.as_ref(),
