@@ -380,6 +380,16 @@ fn pyproject_has_table(path: &Path) -> bool {
 /// The nearest configuration file at or above `start`, stopping after the
 /// first folder that holds `.git` (the repository root).
 pub fn discover(start: &Path) -> Option<PathBuf> {
+    let found = discover_absolute(start)?;
+    // Shown relative to the working folder when it is inside it.
+    let cwd = std::env::current_dir().ok();
+    match cwd.as_deref().and_then(|c| found.strip_prefix(c).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => Some(rel.to_path_buf()),
+        _ => Some(found),
+    }
+}
+
+fn discover_absolute(start: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(start).ok()?;
     let mut dir = if abs.is_dir() {
         Some(abs.as_path())
