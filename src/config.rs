@@ -295,10 +295,7 @@ impl Config {
             Err(self.error(
                 Some(s.span()),
                 format!("`{key}` names unknown rule `{v}`"),
-                format!(
-                    "use a rule id (`prodready rules list`) or a category: {}",
-                    category_names()
-                ),
+                unknown_rule_help(registry, v, true),
             ))
         };
         for s in &self.raw.rules.enable {
@@ -317,7 +314,7 @@ impl Config {
                 return Err(self.error(
                     Some(sev.span()),
                     format!("`severity` overrides unknown rule `{id}`"),
-                    "`prodready rules list` shows every rule id",
+                    unknown_rule_help(registry, id, false),
                 ));
             }
         }
@@ -349,6 +346,24 @@ impl Config {
             .as_ref()
             .and_then(|m| u8::try_from(*m.get_ref()).ok())
     }
+}
+
+fn unknown_rule_help(registry: &Registry, name: &str, categories: bool) -> String {
+    let ids = registry.rules.iter().map(|r| r.meta.id.as_str());
+    let near = crate::suppress::closest(name, ids.chain(Category::ALL.iter().map(|c| c.as_str())));
+    let mut help = match near {
+        Some(n) => format!("did you mean `{n}`? "),
+        None => String::new(),
+    };
+    if categories {
+        help.push_str(&format!(
+            "use a rule id (`prodready rules list`) or a category: {}",
+            category_names()
+        ));
+    } else {
+        help.push_str("`prodready rules list` shows every rule id");
+    }
+    help
 }
 
 pub fn parse_fail_on(s: &str) -> Option<crate::cli::FailOn> {

@@ -214,7 +214,13 @@ pub fn apply(
         }
         for ((id, range), u) in d.ids.iter().zip(used) {
             let message = if registry.get(id).is_none() {
-                format!("suppression names unknown rule `{id}`")
+                let ids = registry.rules.iter().map(|r| r.meta.id.as_str());
+                match closest(id, ids) {
+                    Some(near) => {
+                        format!("suppression names unknown rule `{id}` (did you mean `{near}`?)")
+                    }
+                    None => format!("suppression names unknown rule `{id}`"),
+                }
             } else if !*u {
                 format!(
                     "`ignore[{id}]` suppresses nothing: no `{id}` finding starts on line {}",
@@ -229,6 +235,31 @@ pub fn apply(
     hits
 }
 
+/// The candidate nearest to `name` by edit distance, if it is close enough
+/// to be a typo (at most 2 edits, or a third of the name).
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).clamp(1, 2);
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +267,24 @@ mod tests {
 
     fn directives(lang: Language, path: &str, code: &str) -> Vec<Directive> {
         parse(&parse::parse(lang, path.into(), code.into()))
+    }
+
+    #[test]
+    fn typos_get_a_suggestion() {
+        let ids = ["weak-password-hash", "secret-fallback"];
+        assert_eq!(
+            closest("weak-pasword-hash", ids.into_iter()),
+            Some("weak-password-hash")
+        );
+        assert_eq!(closest("sql-injection", ids.into_iter()), None);
+    }
+
+    #[test]
+    fn shares_a_line_with_other_tools_markers() {
+        let code = "d = md5(b)  # noqa: S324  # prodready: ignore[weak-password-hash] etag\n";
+        let d = directives(Language::Python, "a.py", code);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].reason.as_deref(), Some("etag"));
     }
 
     #[test]

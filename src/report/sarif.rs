@@ -211,7 +211,7 @@ pub fn to_value(report: &Report) -> Value {
             result(f, idx, report.baseline.is_some())
         })
         .collect();
-    json!({
+    let mut log = json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
@@ -228,9 +228,18 @@ pub fn to_value(report: &Report) -> Value {
             },
             "columnKind": "unicodeCodePoints",
             "invocations": [{ "executionSuccessful": true }],
+            "properties": {
+                "filesScanned": report.stats.files_scanned,
+                "suppressed": report.stats.suppressed,
+                "gate": report.gate,
+            },
             "results": results,
         }]
-    })
+    });
+    if let Some(b) = &report.baseline {
+        log["runs"][0]["properties"]["baseline"] = json!(b);
+    }
+    log
 }
 
 pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
