@@ -18,6 +18,7 @@
 use crate::checks::Hit;
 use crate::finding::Finding;
 use crate::lang::Language;
+use crate::parse::config::{CNode, CValue};
 use crate::parse::ParsedFile;
 use crate::rules::Registry;
 use regex::Regex;
@@ -70,6 +71,25 @@ fn comment_ranges(file: &ParsedFile) -> Option<Vec<Range<usize>>> {
     )
 }
 
+/// The string values of a config file (YAML, TOML, JSON) that mention
+/// prodready: a directive quoted inside one is text, not a comment.
+fn config_strings(file: &ParsedFile) -> Vec<&str> {
+    let Some(doc) = file.config() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack: Vec<&CNode> = doc.documents.iter().collect();
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            CValue::String(s) if s.contains("prodready") => out.push(s.as_str()),
+            CValue::Seq(items) => stack.extend(items),
+            CValue::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Every directive in `file`, in order.
 pub fn parse(file: &ParsedFile) -> Vec<Directive> {
     let text = &file.text;
@@ -81,6 +101,7 @@ pub fn parse(file: &ParsedFile) -> Vec<Directive> {
     };
     let (hash, slash) = markers(file.language);
     let mut comments: Option<Option<Vec<Range<usize>>>> = None;
+    let mut strings: Option<Vec<&str>> = None;
     let mut out = Vec::new();
     for caps in re.captures_iter(text) {
         let (Some(whole), Some(marker), Some(rest)) = (caps.get(0), caps.get(1), caps.get(2))
@@ -99,6 +120,12 @@ pub fn parse(file: &ParsedFile) -> Vec<Directive> {
             {
                 continue;
             }
+        }
+        let quoted = strings.get_or_insert_with(|| config_strings(file));
+        let head = whole.as_str();
+        let head = head.find(']').map_or(head, |e| &head[..=e]);
+        if quoted.iter().any(|q| q.contains(head)) {
+            continue;
         }
         let (line, _) = file.lines.position(text, marker.start());
         let line_start = file.lines.line_start(line as usize);
@@ -267,6 +294,18 @@ mod tests {
 
     fn directives(lang: Language, path: &str, code: &str) -> Vec<Directive> {
         parse(&parse::parse(lang, path.into(), code.into()))
+    }
+
+    #[test]
+    fn quoted_in_config_strings_is_not_a_directive() {
+        let toml = "[[example]]\nbad = \"\"\"\nx = 1  # prodready: ignore[a] why\n\"\"\"\nname = \"web\"  # prodready: ignore[b] real\n";
+        let d = directives(Language::Toml, "rules/x.toml", toml);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].ids[0].0, "b");
+        let yaml = "a: \"# prodready: ignore[x] y\"\nb: 1  # prodready: ignore[z] w\n";
+        let d = directives(Language::Yaml, "c.yaml", yaml);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].ids[0].0, "z");
     }
 
     #[test]

@@ -81,9 +81,11 @@ pub struct Report {
 }
 
 impl Report {
+    /// Reported findings per severity (suppressed ones shown with
+    /// `--show-suppressed` are not counted).
     pub fn count_by_severity(&self) -> BTreeMap<Severity, usize> {
         let mut counts = BTreeMap::new();
-        for f in &self.findings {
+        for f in self.findings.iter().filter(|f| !f.suppressed) {
             *counts.entry(f.severity).or_insert(0) += 1;
         }
         counts
