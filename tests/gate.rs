@@ -603,6 +603,53 @@ security = 3
 }
 
 #[test]
+fn config_rule_folders_are_relative_to_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "ci/rules/todo-comment.toml",
+        r#"id = "todo-comment"
+title = "TODO left in code"
+category = "maintainability"
+severity = "high"
+confidence = "high"
+cwe = []
+languages = ["python"]
+message = "TODO: $what"
+why = "Unfinished work."
+fix = "Finish it."
+[[match]]
+regex = '#\s*TODO:?\s*(?P<what>.*)$'
+[[example]]
+language = "python"
+bad = "x = 1  # TODO: remove\n"
+good = "x = 1\n"
+"#,
+    );
+    write(root, "prodready.toml", "[rules]\npaths = [\"ci/rules\"]\n");
+    write(
+        root,
+        "src/app.py",
+        "def f():\n    return 1  # TODO: cache this\n",
+    );
+    // Scanned from the repository folder, not the config's: the rule folder
+    // still resolves against the configuration file.
+    let (code, json) = scan_json(&[], &root.join("src"));
+    assert_eq!(rule_ids(&json), ["todo-comment"], "{json}");
+    assert_eq!(code, 1);
+    // A rule id from that folder is known to suppressions.
+    write(
+        root,
+        "src/app.py",
+        "def f():\n    return 1  # TODO: cache this  # prodready: ignore[todo-comment] tracked in the backlog\n",
+    );
+    let (code, json) = scan_json(&[], &root.join("src"));
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["stats"]["suppressed"], 1);
+}
+
+#[test]
 fn init_writes_a_starter_and_refuses_to_overwrite() {
     let dir = tempfile::tempdir().expect("tempdir");
     prodready().arg("init").arg(dir.path()).assert().code(0);
@@ -674,6 +721,23 @@ fn changed_since_reports_only_changed_and_untracked_files() {
     assert_eq!(json["changed_since"]["rev"], "HEAD");
     // Every file is still scanned.
     assert!(json["stats"]["files_scanned"].as_u64().unwrap_or(0) >= 3);
+
+    // A sub-folder scan: paths relative to it, git asked from it.
+    write(repo, "pkg/inner.py", &app_py("", WEAK));
+    write(repo, "pkg/committed.py", &app_py("", WEAK));
+    let (_, json) = scan_json(&["--changed-since", "HEAD"], &repo.join("pkg"));
+    let mut paths: Vec<&str> = json["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["path"].as_str()).collect())
+        .unwrap_or_default();
+    paths.sort_unstable();
+    assert_eq!(paths, ["committed.py", "inner.py"], "{json}");
+    git(repo, &["add", "pkg/committed.py"]);
+    git(repo, &["commit", "-q", "-m", "second"]);
+    let (_, json) = scan_json(&["--changed-since", "HEAD"], &repo.join("pkg"));
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(1), "{json}");
+    let (_, json) = scan_json(&["--changed-since", "HEAD~1"], &repo.join("pkg"));
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(2), "{json}");
 
     prodready()
         .arg("scan")
