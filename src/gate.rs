@@ -105,11 +105,19 @@ pub fn write_summary_lines(report: &Report, out: &mut dyn std::io::Write) -> std
                 ""
             }
         )?;
-        for e in &b.stale {
+        const SHOWN: usize = 10;
+        for e in b.stale.iter().take(SHOWN) {
             writeln!(
                 out,
                 "  stale: {} {} ({}x): {}",
                 e.path, e.rule_id, e.count, e.message
+            )?;
+        }
+        if b.stale.len() > SHOWN {
+            writeln!(
+                out,
+                "  ...and {} more stale entries (all listed in the JSON report)",
+                b.stale.len() - SHOWN
             )?;
         }
     }

@@ -159,7 +159,8 @@ fn result(f: &Finding, rule_index: Option<usize>, baselined: bool) -> Value {
         "endLine": f.end_line,
         "endColumn": f.end_column.max(if f.end_line == f.line { f.column } else { 1 }),
     });
-    if let Some(text) = region_text(f) {
+    let covered = region_text(f);
+    if let Some(text) = &covered {
         region["snippet"] = json!({ "text": text });
     }
     let mut r = json!({
@@ -170,11 +171,6 @@ fn result(f: &Finding, rule_index: Option<usize>, baselined: bool) -> Value {
             "physicalLocation": {
                 "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "%SRCROOT%" },
                 "region": region,
-                "contextRegion": {
-                    "startLine": f.line,
-                    "endLine": f.line + snippet_lines.saturating_sub(1),
-                    "snippet": { "text": f.snippet },
-                },
             }
         }],
         "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
@@ -184,6 +180,15 @@ fn result(f: &Finding, rule_index: Option<usize>, baselined: bool) -> Value {
             "category": f.category.as_str(),
         },
     });
+    // The whole lines, when the (length-capped) snippet holds the region:
+    // a context region must contain its region.
+    if covered.is_some() {
+        r["locations"][0]["physicalLocation"]["contextRegion"] = json!({
+            "startLine": f.line,
+            "endLine": f.line + snippet_lines.saturating_sub(1),
+            "snippet": { "text": f.snippet },
+        });
+    }
     if let Some(i) = rule_index {
         r["ruleIndex"] = Value::from(i);
     }
