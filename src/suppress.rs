@@ -309,6 +309,38 @@ mod tests {
     }
 
     #[test]
+    fn odd_input_never_panics() {
+        let inputs = [
+            "# prodready: ignore[",
+            "# prodready: ignore[,,,] x",
+            "# prodready: ignore[é, ü] ñ\n# prodready: ignore]",
+            "x # prodready:ignore[a]b",
+            "#prodready : ignore [a] spaced",
+            "# prodready: ignore[a]\n# prodready: ignore[b]\n# prodready: ignore[c]",
+            "/* prodready: ignore[a] */",
+            "// prodready: ignore[a\u{0}] \r\n",
+        ];
+        for text in inputs {
+            for lang in [
+                Language::Python,
+                Language::Text,
+                Language::Rust,
+                Language::Toml,
+            ] {
+                let d = directives(lang, "f", text);
+                for x in &d {
+                    assert!(x.range.start <= x.range.end && x.range.end <= text.len());
+                    for (_, r) in &x.ids {
+                        assert!(text.get(r.clone()).is_some());
+                    }
+                }
+            }
+        }
+        let d = directives(Language::Text, "f", "x # prodready: ignore[,,,] x\n");
+        assert!(d[0].problem.is_some());
+    }
+
+    #[test]
     fn typos_get_a_suggestion() {
         let ids = ["weak-password-hash", "secret-fallback"];
         assert_eq!(
