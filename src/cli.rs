@@ -18,7 +18,8 @@ pub enum Command {
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
-    /// Record the current findings in a baseline file (see `scan --baseline`).
+    /// Record the current findings in a baseline file (`-o FILE`, default
+    /// prodready-baseline.json; takes the options of `scan`). See `scan --baseline`.
     Baseline(ScanArgs),
     /// Write a commented starter prodready.toml.
     Init(crate::config::InitArgs),
