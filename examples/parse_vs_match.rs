@@ -45,8 +45,23 @@ fn main() {
     let with_rules = start.elapsed();
 
     let mb = bytes as f64 / 1_048_576.0;
-    println!("files: {}  MB: {mb:.1}  rules: {}", files.len(), registry.rules.len());
-    println!("parse only:        {:>8.3} s  ({:.1} MB/s)", parse_only.as_secs_f64(), mb / parse_only.as_secs_f64());
-    println!("parse + all rules: {:>8.3} s  ({:.1} MB/s), {findings} findings", with_rules.as_secs_f64(), mb / with_rules.as_secs_f64());
-    println!("rule matching:     {:>8.3} s", (with_rules.saturating_sub(parse_only)).as_secs_f64());
+    println!(
+        "files: {}  MB: {mb:.1}  rules: {}",
+        files.len(),
+        registry.rules.len()
+    );
+    println!(
+        "parse only:        {:>8.3} s  ({:.1} MB/s)",
+        parse_only.as_secs_f64(),
+        mb / parse_only.as_secs_f64()
+    );
+    println!(
+        "parse + all rules: {:>8.3} s  ({:.1} MB/s), {findings} findings",
+        with_rules.as_secs_f64(),
+        mb / with_rules.as_secs_f64()
+    );
+    println!(
+        "rule matching:     {:>8.3} s",
+        (with_rules.saturating_sub(parse_only)).as_secs_f64()
+    );
 }

@@ -4,16 +4,19 @@
 use crate::cli::{FailOn, ScanArgs};
 use crate::discover::Discovery;
 use crate::discover::{self, count_by_reason, WalkOptions};
-use crate::engine;
 use crate::error::UsageError;
 use crate::lang::Language;
 use crate::metrics;
 use crate::paths::is_test_path;
 use crate::project::{self, InventoryEntry, ProjectFacts};
-use crate::report::{self, Gate, LanguageStats, Report, Stats, Style, Tool, SCHEMA_VERSION};
+use crate::report::{
+    self, Format, Gate, LanguageStats, Report, Stats, Style, Tool, SCHEMA_VERSION,
+};
 use crate::rules::meta::Severity;
 use crate::rules::Registry;
 use crate::score;
+use crate::settings::Settings;
+use crate::{gate, progress};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -63,6 +66,17 @@ fn inventory(discovery: &Discovery) -> Vec<InventoryEntry> {
 
 /// Build the report for `args` without writing it.
 pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
+    let settings = Settings::load(args)?;
+    settings.check_rules(registry)?;
+    scan_with(args, &settings, registry)
+}
+
+/// [`scan`] with settings already loaded.
+pub fn scan_with(
+    args: &ScanArgs,
+    settings: &Settings,
+    registry: &Registry,
+) -> miette::Result<Report> {
     let started = Instant::now();
     let path = &args.path;
     if !path.exists() {
@@ -79,8 +93,9 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
         follow_symlinks: args.follow_symlinks,
         default_excludes: !args.no_default_excludes,
     };
-    let discovery =
+    let mut discovery =
         discover::walk(path, &base, &opts).map_err(|e| UsageError::BadExclude(e.to_string()))?;
+    settings.filter_files(&mut discovery.files);
 
     // Workers get a large stack: grammar and rule code may recurse on deeply
     // nested input, and an overflow cannot be caught.
@@ -90,7 +105,12 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
         .stack_size(64 * 1024 * 1024)
         .build()
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
-    let outcomes = pool.install(|| engine::check_files(&discovery.files, registry));
+    let bar = progress::wanted(
+        args.format == Format::Text,
+        args.quiet,
+        discovery.files.len(),
+    );
+    let outcomes = pool.install(|| progress::check_files(&discovery.files, registry, bar));
 
     let inventory = inventory(&discovery);
     let mut findings = Vec::new();
@@ -120,6 +140,7 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    let applied = settings.apply(&mut findings, registry)?;
 
     let mut fired: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
     fired.sort_unstable();
@@ -138,21 +159,22 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
         metrics,
     };
     let checks = project::run_checks(&registry.project_checks, &project);
+    // Suppressed (shown with --show-suppressed) and baselined findings do
+    // not count against the score.
+    let counted: Vec<_> = findings.iter().filter(|f| !f.suppressed).cloned().collect();
     let score = score::compute(
-        &findings,
+        &counted,
         &checks,
         &project.metrics,
-        &score::default_weights(),
+        &score::weights(&settings.score.weights),
     );
 
-    let threshold = fail_threshold(args.fail_on);
-    let failing = threshold.map_or(0, |t| findings.iter().filter(|f| f.severity >= t).count());
     let duration_ms = if std::env::var_os("PRODREADY_DETERMINISTIC").is_some() {
         0
     } else {
         u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
     };
-    Ok(Report {
+    let mut report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
             name: "prodready".into(),
@@ -167,49 +189,39 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
             languages,
             bytes_scanned,
             rules_run: registry.rules.len(),
+            suppressed: applied.suppressed,
         },
         findings,
         checks,
         metrics: project.metrics,
         score,
         rules,
-        gate: Gate {
-            fail_on: threshold.map_or_else(|| "none".to_string(), |t| t.as_str().to_string()),
-            passed: failing == 0,
-            failing_findings: failing,
-        },
+        gate: Gate::default(),
         notes,
         skipped,
-    })
+        baseline: applied.baseline,
+        changed_since: applied.changed,
+    };
+    report.gate = gate::evaluate(&report, &settings.gate, Some(report.score.overall));
+    Ok(report)
 }
 
 /// `prodready scan`: build the report, write it, say whether the gate passed.
 pub fn run_scan(args: &ScanArgs) -> miette::Result<Outcome> {
-    let registry = Registry::load(&args.rules)?;
-    let report = scan(args, &registry)?;
+    let settings = Settings::load(args)?;
+    let registry = settings.load_registry(args)?;
+    let report = scan_with(args, &settings, &registry)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let style = Style {
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         verbose: args.verbose,
         width: if to_terminal { terminal_width() } else { 100 },
+        quiet: args.quiet,
     };
-    let mut shown = report.clone();
-    if args.quiet {
-        shown.findings.clear();
-    }
     let mut buf = Vec::new();
-    report::write_report(
-        if args.quiet && args.format == report::Format::Text {
-            &shown
-        } else {
-            &report
-        },
-        args.format,
-        style,
-        &mut buf,
-    )
-    .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
-    if args.explain_score && args.format == report::Format::Text {
+    report::write_report(&report, args.format, style, &mut buf)
+        .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
+    if args.explain_score && args.format == Format::Text {
         report::explain::write(&report, &mut buf)
             .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
     }

@@ -28,6 +28,16 @@ pub enum Command {
         #[arg(long, short = 'f', value_enum, default_value = "text")]
         format: DiffFormat,
     },
+    /// Record the current findings in a baseline file (`-o FILE`, default
+    /// prodready-baseline.json; takes the options of `scan`). See `scan --baseline`.
+    Baseline(ScanArgs),
+    /// Write a commented starter prodready.toml.
+    Init(crate::config::InitArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Output formats of `diff`.
@@ -55,7 +65,7 @@ pub enum FailOn {
     None,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
     /// Folder or file to scan.
     #[arg(default_value = ".")]
@@ -66,9 +76,9 @@ pub struct ScanArgs {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value = "high")]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding is at or above this severity [default: high].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Leave out paths matching this gitignore-style glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
@@ -96,6 +106,8 @@ pub struct ScanArgs {
     /// After the text report, show how each category score was computed.
     #[arg(long)]
     pub explain_score: bool,
+    #[command(flatten)]
+    pub ci: crate::settings::CiArgs,
 }
 
 #[derive(Debug, Subcommand)]

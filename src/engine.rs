@@ -9,13 +9,14 @@
 
 use crate::checks::Hit;
 use crate::discover::{SkipReason, Skipped, SourceFile};
-use crate::finding::{fingerprint, normalize_text, Finding};
+use crate::finding::{fingerprint, normalize_text, stable_hash, Finding};
 use crate::lang::Language;
 use crate::parse::lines::{floor_char_boundary, LineIndex};
 use crate::parse::{self, ParsedFile};
 use crate::paths::is_test_path;
 use crate::redact;
 use crate::rules::{MatcherKind, Registry, Rule, TestFilePolicy};
+use crate::suppress;
 use ast_grep_core::matcher::MatcherExt;
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::NodeMatch;
@@ -160,6 +161,9 @@ fn is_minified(language: Language, text: &str) -> bool {
 
 /// Run the registry's rules (or only `only`, by index) on a parsed file.
 pub fn check_parsed(file: &ParsedFile, registry: &Registry, only: Option<usize>) -> Vec<Finding> {
+    // Auditing suppressions needs every rule's findings (src/suppress.rs).
+    let audit_only = only.is_some() && only == suppress::rule_index(registry);
+    let only = only.filter(|_| !audit_only);
     let wanted = |idx: usize| only.is_none_or(|o| o == idx);
     let mut hits: Vec<(usize, Hit)> = Vec::new();
 
@@ -209,7 +213,15 @@ pub fn check_parsed(file: &ParsedFile, registry: &Registry, only: Option<usize>)
         }
     }
 
-    to_findings(file, registry, hits)
+    let mut findings = to_findings(file, registry, hits);
+    let audit = suppress::apply(file, registry, &mut findings);
+    if only.is_none() {
+        findings.extend(to_findings(file, registry, audit));
+    }
+    if audit_only {
+        findings.retain(|f| f.rule_id == suppress::RULE_ID);
+    }
+    findings
 }
 
 type Match<'t> = NodeMatch<'t, StrDoc<SupportLang>>;
@@ -403,6 +415,9 @@ fn to_findings(
             ),
             fingerprint: fp,
             fix: rule.meta.fix.clone(),
+            suppressed: false,
+            suppression_reason: None,
+            match_hash: format!("{:016x}", stable_hash(&[normalized.as_str()])),
         });
     }
     out

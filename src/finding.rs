@@ -28,6 +28,21 @@ pub struct Finding {
     /// text (plus an occurrence index), never the line number.
     pub fingerprint: String,
     pub fix: String,
+    /// Covered by an inline `prodready: ignore[...]` comment; such findings
+    /// are reported only with `--show-suppressed`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub suppressed: bool,
+    /// The reason the suppression comment gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression_reason: Option<String>,
+    /// Hash of the normalized matched text, without the occurrence index:
+    /// with rule and path, the key baselines count findings by.
+    #[serde(skip)]
+    pub match_hash: String,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Finding {

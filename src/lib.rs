@@ -10,18 +10,23 @@
 #![allow(clippy::result_large_err)]
 
 pub mod app;
+pub mod baseline;
+pub mod changed;
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod facts;
 pub mod finding;
+pub mod gate;
 pub mod lang;
 pub mod metrics;
 pub mod parse;
 pub mod paths;
+pub mod progress;
 pub mod project;
 pub mod redact;
 pub mod report;
@@ -29,3 +34,5 @@ pub mod rules;
 pub mod rules_cmd;
 pub mod ruletest;
 pub mod score;
+pub mod settings;
+pub mod suppress;

@@ -34,6 +34,20 @@ fn run(cli: Cli) -> miette::Result<Outcome> {
             .map_err(io_err)?;
             Ok(Outcome::Passed)
         }
+        Command::Baseline(args) => {
+            prodready::baseline::run_command(&args)?;
+            Ok(Outcome::Passed)
+        }
+        Command::Init(args) => {
+            let path = prodready::config::init(&args)?;
+            eprintln!("wrote {}", path.display());
+            Ok(Outcome::Passed)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "prodready", &mut stdout);
+            Ok(Outcome::Passed)
+        }
         Command::Rules(RulesCommand::List { format, rules }) => {
             rules_cmd::list(&Registry::load(&rules)?, format, &mut stdout).map_err(io_err)?;
             Ok(Outcome::Passed)

@@ -38,7 +38,7 @@ pub fn list(registry: &Registry, format: Format, out: &mut dyn Write) -> io::Res
             serde_json::to_writer_pretty(&mut *out, &listed).map_err(io::Error::other)?;
             writeln!(out)
         }
-        Format::Text => {
+        _ => {
             let mut table = Table::new();
             table.load_preset(UTF8_FULL_CONDENSED);
             table.set_header([

@@ -61,6 +61,18 @@ pub fn default_weights() -> BTreeMap<Category, f64> {
     ])
 }
 
+/// The default weights with the configured ones (`[score.weights]` in
+/// prodready.toml, by category name) laid over them.
+pub fn weights(configured: &BTreeMap<String, f64>) -> BTreeMap<Category, f64> {
+    let mut w = default_weights();
+    for cat in Category::ALL {
+        if let Some(v) = configured.get(cat.as_str()) {
+            w.insert(cat, *v);
+        }
+    }
+    w
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CategoryScore {
     pub id: Category,
@@ -224,6 +236,9 @@ mod tests {
             snippet: String::new(),
             fingerprint: String::new(),
             fix: String::new(),
+            suppressed: false,
+            suppression_reason: None,
+            match_hash: String::new(),
         }
     }
 

@@ -51,6 +51,9 @@ fn finding(g: &mut Gen) -> Finding {
         snippet: String::new(),
         fingerprint: format!("{:x}", g.next()),
         fix: String::new(),
+        suppressed: false,
+        suppression_reason: None,
+        match_hash: String::new(),
     }
 }
 

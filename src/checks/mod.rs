@@ -5,6 +5,7 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod invalid_suppression;
 pub mod names;
 pub mod pyimports;
 
@@ -61,7 +62,10 @@ pub trait Check: Sync {
 }
 
 /// Every check, by the name rule files use.
-pub static CHECKS: &[(&str, &dyn Check)] = &[];
+pub static CHECKS: &[(&str, &dyn Check)] = &[(
+    "invalid-suppression",
+    &invalid_suppression::InvalidSuppression,
+)];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)

@@ -5,6 +5,7 @@
 pub mod explain;
 pub mod json;
 pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use crate::discover::Skipped;
@@ -43,16 +44,24 @@ pub struct Stats {
     pub languages: BTreeMap<String, LanguageStats>,
     pub bytes_scanned: u64,
     pub rules_run: usize,
+    /// Findings silenced by inline `prodready: ignore[...]` comments.
+    pub suppressed: usize,
 }
 
-/// The quality gate's verdict.
-#[derive(Debug, Clone, Serialize)]
+/// The quality gate's verdict (src/gate.rs).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Gate {
     /// `none` or a severity.
     pub fail_on: String,
     pub passed: bool,
     /// Findings at or above `fail_on`.
     pub failing_findings: usize,
+    /// The minimum readiness score, when one is set (see src/gate.rs).
+    pub min_score: Option<u8>,
+    /// The score compared with `min_score`, when the scan computed one.
+    pub score: Option<f64>,
+    /// `null` when there is no threshold or no score to compare.
+    pub min_score_met: Option<bool>,
 }
 
 /// Everything a reporter may show.
@@ -72,12 +81,20 @@ pub struct Report {
     pub gate: Gate,
     pub notes: Vec<Note>,
     pub skipped: Vec<Skipped>,
+    /// Present with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineSummary>,
+    /// Present with `--changed-since`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_since: Option<crate::changed::ChangedSummary>,
 }
 
 impl Report {
+    /// Reported findings per severity (suppressed ones shown with
+    /// `--show-suppressed` are not counted).
     pub fn count_by_severity(&self) -> BTreeMap<Severity, usize> {
         let mut counts = BTreeMap::new();
-        for f in &self.findings {
+        for f in self.findings.iter().filter(|f| !f.suppressed) {
             *counts.entry(f.severity).or_insert(0) += 1;
         }
         counts
@@ -89,6 +106,8 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 /// Options that change how a report looks, not what it says.
@@ -98,6 +117,8 @@ pub struct Style {
     pub verbose: bool,
     /// Terminal width for wrapping code frames.
     pub width: usize,
+    /// Summary only.
+    pub quiet: bool,
 }
 
 pub fn write_report(
@@ -110,6 +131,7 @@ pub fn write_report(
         Format::Text => text::write(report, style, out),
         Format::Json => json::write(report, out),
         Format::Markdown => markdown::write(report, &today(), out),
+        Format::Sarif => sarif::write(report, out),
     }
 }
 

@@ -59,7 +59,16 @@ impl fmt::Display for FindingDiagnostic<'_> {
             f,
             "[{}] {}: {}",
             self.finding.severity, self.finding.rule_id, self.finding.message
-        )
+        )?;
+        if self.finding.suppressed {
+            let reason = self
+                .finding
+                .suppression_reason
+                .as_deref()
+                .unwrap_or("no reason given");
+            write!(f, " (suppressed: {reason})")?;
+        }
+        Ok(())
     }
 }
 
@@ -146,7 +155,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn io::Write) -> io::Resu
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width.max(60))
         .with_context_lines(1);
-    for f in &report.findings {
+    for f in report.findings.iter().filter(|_| !style.quiet) {
         let mut rendered = String::new();
         let diag = diagnostic(f);
         if handler.render_report(&mut rendered, &diag).is_err() {
@@ -183,7 +192,8 @@ pub fn write(report: &Report, style: Style, out: &mut dyn io::Write) -> io::Resu
 }
 
 fn write_summary(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    if !report.findings.is_empty() {
+    let reported: Vec<&Finding> = report.findings.iter().filter(|f| !f.suppressed).collect();
+    if !reported.is_empty() {
         let mut table = Table::new();
         table.load_preset(UTF8_FULL_CONDENSED);
         let mut header = vec![Cell::new("category")];
@@ -191,9 +201,9 @@ fn write_summary(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         header.push(Cell::new("total"));
         table.set_header(header);
         for cat in Category::ALL {
-            let of_cat: Vec<&Finding> = report
-                .findings
+            let of_cat: Vec<&Finding> = reported
                 .iter()
+                .copied()
                 .filter(|f| f.category == cat)
                 .collect();
             if of_cat.is_empty() {
@@ -221,12 +231,12 @@ fn write_summary(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
 
     let stats = &report.stats;
     let files_with: std::collections::BTreeSet<&str> =
-        report.findings.iter().map(|f| f.path.as_str()).collect();
+        reported.iter().map(|f| f.path.as_str()).collect();
     writeln!(
         out,
         "{} finding{} in {} file{}; {} file{} scanned, {} skipped{}",
-        report.findings.len(),
-        plural(report.findings.len()),
+        reported.len(),
+        plural(reported.len()),
         files_with.len(),
         plural(files_with.len()),
         stats.files_scanned,
@@ -242,19 +252,24 @@ fn write_summary(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             plural(report.notes.len())
         )?;
     }
+    crate::gate::write_summary_lines(report, out)?;
     let gate = &report.gate;
-    if gate.fail_on == "none" {
+    let score = crate::gate::min_score_summary(gate);
+    if gate.fail_on == "none" && gate.min_score.is_none() {
         writeln!(out, "gate: off (--fail-on none)")
+    } else if gate.fail_on == "none" {
+        let verdict = if gate.passed { "passed" } else { "FAILED" };
+        writeln!(out, "gate: {verdict} (fail-on none; {score})")
     } else if gate.passed {
         writeln!(
             out,
-            "gate: passed (no finding at or above {})",
+            "gate: passed (no finding at or above {}{score})",
             gate.fail_on
         )
     } else {
         writeln!(
             out,
-            "gate: FAILED ({} finding{} at or above {})",
+            "gate: FAILED ({} finding{} at or above {}{score})",
             gate.failing_findings,
             plural(gate.failing_findings),
             gate.fail_on

@@ -1,0 +1,48 @@
+//! A progress bar on stderr for long scans: only when stderr is a terminal,
+//! the report is text (never with JSON or SARIF, whose consumers read
+//! stdout and logs) and `--quiet` is off, and only from
+//! [`MIN_FILES`] files up. The files are checked in chunks so the bar can
+//! move; results keep their order, so output is unchanged.
+
+use crate::discover::SourceFile;
+use crate::engine::{self, FileOutcome};
+use crate::rules::Registry;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+
+/// Scans smaller than this finish before a bar is worth drawing.
+pub const MIN_FILES: usize = 2000;
+
+/// Should this run draw a bar?
+pub fn wanted(text_format: bool, quiet: bool, files: usize) -> bool {
+    text_format
+        && !quiet
+        && files >= MIN_FILES
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("PRODREADY_DETERMINISTIC").is_none()
+}
+
+/// [`engine::check_files`], with a bar when `show`.
+pub fn check_files(files: &[SourceFile], registry: &Registry, show: bool) -> Vec<FileOutcome> {
+    if !show {
+        return engine::check_files(files, registry);
+    }
+    let bar = ProgressBar::with_draw_target(
+        Some(files.len() as u64),
+        ProgressDrawTarget::stderr_with_hz(10),
+    );
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} files {msg}") {
+        bar.set_style(style);
+    }
+    let chunk = (files.len() / 50).max(64);
+    let mut out = Vec::with_capacity(files.len());
+    for part in files.chunks(chunk) {
+        if let Some(first) = part.first() {
+            bar.set_message(first.rel_path.clone());
+        }
+        out.extend(engine::check_files(part, registry));
+        bar.inc(part.len() as u64);
+    }
+    bar.finish_and_clear();
+    out
+}
