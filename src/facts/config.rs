@@ -13,10 +13,16 @@ fn re(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static 
     cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
 }
 
-/// Commands that run a test suite.
+/// Commands that run a test suite (installing a test tool does not count).
 pub fn runs_tests(cmd: &str) -> bool {
+    static INSTALL: OnceLock<Option<Regex>> = OnceLock::new();
+    if re(&INSTALL, r"\b(pip3?|uv pip|uv add|poetry add|npm|yarn|pnpm|apt-get|apt|apk|brew|cargo) (install|add|i)\b")
+        .is_some_and(|r| r.is_match(cmd))
+    {
+        return false;
+    }
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    re(&RE, r"(?i)\b(pytest|py\.test|tox|nox|manage\.py test|python -m unittest|jest|vitest|mocha|ava|npm (run )?test|npm t\b|yarn (run )?test|pnpm (run )?test|cargo (nextest|test)|go test|mvn (-\S+ )*(test|verify)|gradle(w)? test|make test|rspec|phpunit)\b")
+    re(&RE, r"(?i)\b(pytest|py\.test|tox|nox|manage\.py test|python -m unittest|jest|vitest|mocha|ava|npm (run )?test|npm t\b|yarn (run )?test|pnpm (run )?test|cargo (nextest|test)|cargo llvm-cov|go test|mvn (-\S+ )*(test|verify)|gradle(w)? test|make test|rspec|phpunit|coverage run|playwright test|bun test|deno test)\b|\btests?[\w.-]*\.sh\b")
         .is_some_and(|r| r.is_match(cmd))
 }
 
@@ -371,5 +377,36 @@ fn package_json(sink: &mut FactSink<'_>, root: &CNode) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_commands() {
+        for yes in [
+            "pytest -q",
+            "uv run bash scripts/tests-start.sh",
+            "npm test",
+            "npm run test:ci",
+            "cargo nextest run",
+            "coverage run -m pytest",
+            "npx playwright test",
+            "./scripts/test.sh",
+        ] {
+            assert!(runs_tests(yes), "{yes}");
+        }
+        for no in [
+            "docker compose up -d db",
+            "npm run build",
+            "echo testing-done",
+            "pip install pytest",
+        ] {
+            assert!(!runs_tests(no), "{no}");
+        }
+        assert!(security_scan("pip-audit -r requirements.txt"));
+        assert!(coverage_threshold("uv run coverage report --fail-under=90"));
     }
 }
