@@ -3,7 +3,7 @@
 
 use crate::cli::{FailOn, ScanArgs};
 use crate::discover::Discovery;
-use crate::discover::{self, count_by_reason, WalkOptions};
+use crate::discover::{self, count_by_reason, SkipReason, WalkOptions};
 use crate::error::UsageError;
 use crate::lang::Language;
 use crate::metrics;
@@ -105,12 +105,15 @@ pub fn scan_with(
         .stack_size(64 * 1024 * 1024)
         .build()
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+    let limits = crate::engine::Limits {
+        file_timeout: std::time::Duration::from_secs_f64(args.file_timeout.clamp(0.001, 86_400.0)),
+    };
     let bar = progress::wanted(
         args.format == Format::Text,
         args.quiet,
         discovery.files.len(),
     );
-    let outcomes = pool.install(|| progress::check_files(&discovery.files, registry, bar));
+    let outcomes = pool.install(|| progress::check_files(&discovery.files, registry, limits, bar));
 
     let inventory = inventory(&discovery);
     let mut findings = Vec::new();
@@ -120,11 +123,13 @@ pub fn scan_with(
     let mut skipped = discovery.skipped;
     let mut languages: BTreeMap<String, LanguageStats> = BTreeMap::new();
     let mut files_scanned = 0;
+    let mut files_incomplete = 0;
     let mut bytes_scanned = 0;
     for outcome in outcomes {
         findings.extend(outcome.findings);
         notes.extend(outcome.notes);
         facts.extend(outcome.facts);
+        files_incomplete += usize::from(outcome.timed_out);
         if let Some(s) = outcome.skipped {
             skipped.push(s);
             continue;
@@ -190,6 +195,13 @@ pub fn scan_with(
             bytes_scanned,
             rules_run: registry.rules.len(),
             suppressed: applied.suppressed,
+            files_incomplete: files_incomplete
+                + skipped
+                    .iter()
+                    .filter(|s| {
+                        matches!(s.reason, SkipReason::Unreadable | SkipReason::InternalError)
+                    })
+                    .count(),
         },
         findings,
         checks,
@@ -236,6 +248,13 @@ pub fn run_scan(args: &ScanArgs) -> miette::Result<Outcome> {
                 }
             }
         }
+    }
+    if args.strict && report.stats.files_incomplete > 0 {
+        return Err(miette::miette!(
+            help = "run with -v to see which files and why; drop --strict to accept a partial scan",
+            "the scan was incomplete: {} file(s) could not be fully checked",
+            report.stats.files_incomplete
+        ));
     }
     Ok(if report.gate.passed {
         Outcome::Passed

@@ -103,6 +103,14 @@ pub struct ScanArgs {
     /// List skipped files and notes, with reasons.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Stop matching rules on one file after this many seconds (the file
+    /// gets a note; the scan goes on).
+    #[arg(long, value_name = "SECS", default_value = "10")]
+    pub file_timeout: f64,
+    /// Exit 2 when the scan was incomplete: a file could not be read, a
+    /// parser or rule failed on it, or its time budget ran out.
+    #[arg(long)]
+    pub strict: bool,
     /// After the text report, show how each category score was computed.
     #[arg(long)]
     pub explain_score: bool,

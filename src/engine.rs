@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
 
 /// Files whose average line is longer than this are treated as minified.
 const MINIFIED_AVG_LINE: usize = 1000;
@@ -55,28 +56,50 @@ pub struct FileOutcome {
     /// What this file tells about the project (src/facts/).
     pub facts: Vec<crate::facts::Fact>,
     pub metrics: crate::metrics::FileMetrics,
+    /// The per-file time budget ran out: findings may be incomplete.
+    pub timed_out: bool,
 }
 
+/// Limits that protect a scan from one pathological file.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Rule matching on one file stops after this long.
+    pub file_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            file_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// How often (in visited nodes) the tree walk looks at the clock.
+const CLOCK_EVERY: usize = 2048;
+
 /// Check every file; outcomes come back in the order of `files`.
-pub fn check_files(files: &[SourceFile], registry: &Registry) -> Vec<FileOutcome> {
+pub fn check_files(files: &[SourceFile], registry: &Registry, limits: Limits) -> Vec<FileOutcome> {
     files
         .par_iter()
         .map(|file| {
-            catch_unwind(AssertUnwindSafe(|| check_file(file, registry))).unwrap_or_else(|panic| {
-                let msg = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                FileOutcome {
-                    skipped: Some(Skipped {
-                        path: file.rel_path.clone(),
-                        reason: SkipReason::InternalError,
-                        detail: format!("internal error while checking: {msg}"),
-                    }),
-                    ..FileOutcome::default()
-                }
-            })
+            catch_unwind(AssertUnwindSafe(|| check_file(file, registry, limits))).unwrap_or_else(
+                |panic| {
+                    let msg = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown panic".into());
+                    FileOutcome {
+                        skipped: Some(Skipped {
+                            path: file.rel_path.clone(),
+                            reason: SkipReason::InternalError,
+                            detail: format!("internal error while checking: {msg}"),
+                        }),
+                        ..FileOutcome::default()
+                    }
+                },
+            )
         })
         .collect()
 }
@@ -93,7 +116,15 @@ fn skip(file: &SourceFile, reason: SkipReason, detail: impl Into<String>) -> Fil
 }
 
 /// Read, classify, parse and check one file.
-pub fn check_file(file: &SourceFile, registry: &Registry) -> FileOutcome {
+pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits) -> FileOutcome {
+    let deadline = Instant::now() + limits.file_timeout;
+    // Debug builds only: lets tests prove that a panic on one file is caught.
+    #[cfg(debug_assertions)]
+    if let Some(marker) = std::env::var_os("PRODREADY_TEST_PANIC") {
+        if file.rel_path.contains(marker.to_string_lossy().as_ref()) {
+            panic!("test panic requested for {}", file.rel_path);
+        }
+    }
     let bytes = match std::fs::read(&file.abs_path) {
         Ok(b) => b,
         Err(e) => return skip(file, SkipReason::Unreadable, e.to_string()),
@@ -134,7 +165,16 @@ pub fn check_file(file: &SourceFile, registry: &Registry) -> FileOutcome {
         path: file.rel_path.clone(),
         message: n.clone(),
     }));
-    let findings = check_parsed(&parsed, registry, None);
+    let (findings, complete) = check_parsed_until(&parsed, registry, None, Some(deadline));
+    if !complete {
+        notes.push(Note {
+            path: file.rel_path.clone(),
+            message: format!(
+                "rule matching stopped after the per-file time budget ({} s, --file-timeout); findings for this file may be incomplete",
+                limits.file_timeout.as_secs_f64()
+            ),
+        });
+    }
     FileOutcome {
         findings,
         notes,
@@ -144,6 +184,7 @@ pub fn check_file(file: &SourceFile, registry: &Registry) -> FileOutcome {
         bytes: size,
         facts: crate::facts::extract(&parsed),
         metrics: crate::metrics::measure(&parsed),
+        timed_out: !complete,
     }
 }
 
@@ -161,6 +202,19 @@ fn is_minified(language: Language, text: &str) -> bool {
 
 /// Run the registry's rules (or only `only`, by index) on a parsed file.
 pub fn check_parsed(file: &ParsedFile, registry: &Registry, only: Option<usize>) -> Vec<Finding> {
+    check_parsed_until(file, registry, only, None).0
+}
+
+/// [`check_parsed`] that stops matching at `deadline`; the flag says
+/// whether every rule ran to the end.
+pub fn check_parsed_until(
+    file: &ParsedFile,
+    registry: &Registry,
+    only: Option<usize>,
+    deadline: Option<Instant>,
+) -> (Vec<Finding>, bool) {
+    let mut complete = true;
+    let expired = || deadline.is_some_and(|d| Instant::now() >= d);
     // Auditing suppressions needs every rule's findings (src/suppress.rs).
     let audit_only = only.is_some() && only == suppress::rule_index(registry);
     let only = only.filter(|_| !audit_only);
@@ -169,7 +223,11 @@ pub fn check_parsed(file: &ParsedFile, registry: &Registry, only: Option<usize>)
 
     if let Some(tree) = file.code() {
         if let Some(index) = registry.ast_index(file.language) {
-            for node in tree.root().dfs() {
+            for (visited, node) in tree.root().dfs().enumerate() {
+                if visited % CLOCK_EVERY == CLOCK_EVERY - 1 && expired() {
+                    complete = false;
+                    break;
+                }
                 let Some(refs) = index.by_kind.get(usize::from(node.kind_id())) else {
                     continue;
                 };
@@ -197,6 +255,10 @@ pub fn check_parsed(file: &ParsedFile, registry: &Registry, only: Option<usize>)
         if !wanted(idx) || !rule.applies_to(file.language) {
             continue;
         }
+        if expired() {
+            complete = false;
+            break;
+        }
         for (mi, matcher) in rule.matchers.iter().enumerate() {
             if let MatcherKind::Regex(re) = &matcher.kind {
                 if matcher.applies_to(file.language) {
@@ -215,13 +277,15 @@ pub fn check_parsed(file: &ParsedFile, registry: &Registry, only: Option<usize>)
 
     let mut findings = to_findings(file, registry, hits);
     let audit = suppress::apply(file, registry, &mut findings);
-    if only.is_none() {
+    // After a timeout some suppressions look unused only because their rule
+    // never ran: do not report them.
+    if only.is_none() && complete {
         findings.extend(to_findings(file, registry, audit));
     }
     if audit_only {
         findings.retain(|f| f.rule_id == suppress::RULE_ID);
     }
-    findings
+    (findings, complete)
 }
 
 type Match<'t> = NodeMatch<'t, StrDoc<SupportLang>>;

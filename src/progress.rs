@@ -23,9 +23,14 @@ pub fn wanted(text_format: bool, quiet: bool, files: usize) -> bool {
 }
 
 /// [`engine::check_files`], with a bar when `show`.
-pub fn check_files(files: &[SourceFile], registry: &Registry, show: bool) -> Vec<FileOutcome> {
+pub fn check_files(
+    files: &[SourceFile],
+    registry: &Registry,
+    limits: engine::Limits,
+    show: bool,
+) -> Vec<FileOutcome> {
     if !show {
-        return engine::check_files(files, registry);
+        return engine::check_files(files, registry, limits);
     }
     let bar = ProgressBar::with_draw_target(
         Some(files.len() as u64),
@@ -40,7 +45,7 @@ pub fn check_files(files: &[SourceFile], registry: &Registry, show: bool) -> Vec
         if let Some(first) = part.first() {
             bar.set_message(first.rel_path.clone());
         }
-        out.extend(engine::check_files(part, registry));
+        out.extend(engine::check_files(part, registry, limits));
         bar.inc(part.len() as u64);
     }
     bar.finish_and_clear();

@@ -220,3 +220,67 @@ fn syntax_errors_still_check_what_parses() {
         .as_array()
         .is_some_and(|f| f.iter().any(|f| f["path"] == "broken.py" && f["line"] == 5)));
 }
+
+#[test]
+fn a_panic_on_one_file_is_caught_and_strict_reports_it() {
+    let dir = with_canary();
+    fs::write(dir.path().join("boom.py"), "x = 1\n").expect("write");
+    let run = |strict: bool| {
+        let mut cmd = Command::cargo_bin("prodready").expect("binary");
+        cmd.env("PRODREADY_TEST_PANIC", "boom.py").args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ]);
+        if strict {
+            cmd.arg("--strict");
+        }
+        cmd.arg(dir.path()).assert()
+    };
+    let out = run(false).code(0).get_output().stdout.clone();
+    let report: Value = serde_json::from_slice(&out).expect("json");
+    assert_eq!(
+        skipped_reason(&report, "boom.py").as_deref(),
+        Some("internal-error")
+    );
+    assert_eq!(report["stats"]["files_incomplete"], 1);
+    assert_canary_found(&report);
+    run(true)
+        .code(2)
+        .stderr(predicates::str::contains("incomplete"));
+}
+
+#[test]
+fn the_per_file_time_budget_stops_a_slow_file() {
+    let dir = with_canary();
+    let mut big = String::new();
+    for i in 0..20_000 {
+        big.push_str(&format!(
+            "def f{i}(password):\n    return hash(password) + {i}\n"
+        ));
+    }
+    fs::write(dir.path().join("huge.py"), big).expect("write");
+    let report = scan(dir.path(), &["--file-timeout", "0.001"]);
+    let notes = report["notes"].as_array().expect("notes");
+    assert!(notes.iter().any(|n| n["path"] == "huge.py"
+        && n["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("time budget"))));
+    assert!(report["stats"]["files_incomplete"].as_u64().unwrap_or(0) >= 1);
+    assert_canary_found(&report);
+    Command::cargo_bin("prodready")
+        .expect("binary")
+        .args([
+            "scan",
+            "--fail-on",
+            "none",
+            "--strict",
+            "--file-timeout",
+            "0.001",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+}

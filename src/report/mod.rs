@@ -46,6 +46,9 @@ pub struct Stats {
     pub rules_run: usize,
     /// Findings silenced by inline `prodready: ignore[...]` comments.
     pub suppressed: usize,
+    /// Files that were unreadable, failed inside a parser or rule, or ran
+    /// out of time budget (`--strict` turns these into exit code 2).
+    pub files_incomplete: usize,
 }
 
 /// The quality gate's verdict (src/gate.rs).
