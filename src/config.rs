@@ -209,6 +209,12 @@ impl Config {
                 "pass an existing file to --config, or run `prodready init`",
             )
         })?;
+        Self::from_text(path, text)
+    }
+
+    /// Parse and check configuration text as if read from `path`.
+    pub fn from_text(path: &Path, text: String) -> Result<Config, ConfigError> {
+        let display = path.to_string_lossy().replace('\\', "/");
         let is_pyproject = path.file_name().is_some_and(|n| n == PYPROJECT);
         let parsed = if is_pyproject {
             toml::from_str::<Pyproject>(&text)

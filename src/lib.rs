@@ -21,6 +21,7 @@ pub mod engine;
 pub mod error;
 pub mod facts;
 pub mod finding;
+pub mod fuzzing;
 pub mod gate;
 pub mod lang;
 pub mod metrics;
