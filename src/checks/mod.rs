@@ -5,8 +5,13 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod hardcoded_secret;
+pub mod leaked_credential;
 pub mod names;
 pub mod pyimports;
+pub mod secret_config;
+pub mod secret_derivation;
+pub mod tokens;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -61,7 +66,12 @@ pub trait Check: Sync {
 }
 
 /// Every check, by the name rule files use.
-pub static CHECKS: &[(&str, &dyn Check)] = &[];
+pub static CHECKS: &[(&str, &dyn Check)] = &[
+    ("hardcoded_secret", &hardcoded_secret::HardcodedSecret),
+    ("secret_placeholder", &hardcoded_secret::SecretPlaceholder),
+    ("leaked_credential", &leaked_credential::LeakedCredential),
+    ("secret_derivation", &secret_derivation::SecretDerivation),
+];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)

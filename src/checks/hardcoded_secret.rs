@@ -1,0 +1,349 @@
+//! `hardcoded-secret` and `secret-placeholder`: a literal value given to a
+//! secret-named variable, setting, argument or key. Code (Python, JS/TS,
+//! Rust) yields candidates from assignments, declarations, keyword
+//! arguments, object/dict entries and struct fields; config formats from
+//! [`super::secret_config`]. Each candidate's value is classified once
+//! ([`names::classify_secret_value`]): real-looking literals go to
+//! `hardcoded-secret`, placeholder words (`changeme`) to
+//! `secret-placeholder`, references and template markers nowhere. Values in
+//! a known token format are left to `leaked-credential`.
+
+use super::names::{self, SecretValue};
+use super::{secret_config, tokens, Check, Hit};
+use crate::parse::ParsedFile;
+use crate::rules::meta::{Confidence, Severity};
+use std::ops::Range;
+
+/// Where a secret-named value was found; decides wording and strictness.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Code,
+    Dotenv,
+    /// `ENV` (true) or `ARG` (false).
+    Dockerfile(bool),
+    Compose(String),
+    Container(String),
+    ConfigMap(String),
+    K8sSecret(String),
+    Config,
+}
+
+/// A secret-named slot holding a literal.
+pub struct Candidate {
+    pub name: String,
+    /// Byte range of the value's contents (no quotes): reported and redacted.
+    pub value: Range<usize>,
+    pub place: Place,
+}
+
+pub struct HardcodedSecret;
+pub struct SecretPlaceholder;
+
+impl Check for HardcodedSecret {
+    fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
+        run(file, SecretValue::Literal, out);
+    }
+}
+
+impl Check for SecretPlaceholder {
+    fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
+        run(file, SecretValue::Placeholder, out);
+    }
+}
+
+/// `.env.example`, `config.sample.yaml`, `settings.template.json`,
+/// `example.env`: config files meant to hold placeholders. Code files never
+/// are (rule examples are scanned as `example.py`).
+pub fn is_example_file(file: &ParsedFile) -> bool {
+    if file.code().is_some() {
+        return false;
+    }
+    let name = file.rel_path.rsplit('/').next().unwrap_or("");
+    name.to_ascii_lowercase().split(['.', '-', '_']).any(|seg| {
+        matches!(
+            seg,
+            "example" | "examples" | "sample" | "template" | "dist" | "defaults" | "tmpl" | "tpl"
+        )
+    })
+}
+
+fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
+    let mut candidates = Vec::new();
+    if file.code().is_some() {
+        collect_code(file, &mut candidates);
+    } else {
+        secret_config::collect(file, &mut candidates);
+    }
+    let example = is_example_file(file);
+    for c in candidates {
+        let Some(value) = file.text.get(c.value.clone()) else {
+            continue;
+        };
+        if value.is_empty()
+            || tokens::contains_known(value)
+            || super::leaked_credential::is_aws_secret(&c.name, value)
+        {
+            continue;
+        }
+        let mut class = names::classify_secret_value(value);
+        if class == SecretValue::Literal
+            && c.place == Place::Code
+            && !code_value_is_secret(&c.name, value)
+        {
+            class = SecretValue::Ignore;
+        }
+        let strict = example || matches!(c.place, Place::Config);
+        if class == SecretValue::Literal && strict && !names::looks_random(value) {
+            class = SecretValue::Ignore;
+        }
+        if example && class == SecretValue::Placeholder {
+            class = SecretValue::Ignore;
+        }
+        if class != want {
+            continue;
+        }
+        let hit = Hit::new(c.value.clone(), message(&c, want)).secret(c.value.clone());
+        let hit = match want {
+            SecretValue::Placeholder => hit.severity(Severity::Medium),
+            _ if names::looks_random(value) => hit.confidence(Confidence::High),
+            _ if matches!(c.place, Place::Compose(_)) => hit.confidence(Confidence::Medium),
+            _ => hit,
+        };
+        out.push(hit);
+    }
+}
+
+fn message(c: &Candidate, want: SecretValue) -> String {
+    let n = &c.name;
+    if want == SecretValue::Placeholder {
+        return format!(
+            "secret `{n}` is set to a placeholder value; a deployment that keeps it runs with a publicly known secret"
+        );
+    }
+    match &c.place {
+        Place::Code => format!("`{n}` holds a hardcoded secret; everyone with the code has it"),
+        Place::Dotenv => format!("committed env file sets secret `{n}` to a literal value"),
+        Place::Dockerfile(true) => {
+            format!("Dockerfile `ENV` bakes secret `{n}` into every layer of the image")
+        }
+        Place::Dockerfile(false) => {
+            format!("Dockerfile `ARG` default for secret `{n}` is kept in the image history")
+        }
+        Place::Compose(svc) => {
+            format!("compose service `{svc}` sets secret `{n}` to a literal value")
+        }
+        Place::Container(ct) => format!(
+            "container `{ct}` sets secret `{n}` as a literal env value instead of `valueFrom.secretKeyRef`"
+        ),
+        Place::ConfigMap(cm) => {
+            format!("ConfigMap `{cm}` holds secret `{n}` in plain text; use a Secret")
+        }
+        Place::K8sSecret(s) => {
+            format!("Secret manifest `{s}` commits the value of `{n}` to the repository")
+        }
+        Place::Config => format!("config key `{n}` holds a hardcoded secret"),
+    }
+}
+
+/// Code-only filters: values that are names, messages or formats rather
+/// than credentials (`TOKEN_TYPE = "bearer"`, `API_KEY = "api_key"`).
+fn code_value_is_secret(name: &str, value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    let norm = |s: &str| s.to_ascii_lowercase().replace(['_', '-', '.', ' '], "");
+    if norm(v) == norm(name) || norm(v).is_empty() {
+        return false;
+    }
+    const WORDS: &[&str] = &[
+        "bearer", "basic", "digest", "token", "jwt", "hs256", "hs512", "rs256", "es256", "sha256",
+        "utf-8", "utf8", "ascii", "hex", "base64", "secret", "password", "api-key", "apikey",
+    ];
+    if WORDS.contains(&lower.as_str()) {
+        return false;
+    }
+    // ENV_VAR_NAME, snake_case / camelCase / dotted identifiers.
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let is_env_name = v.contains('_')
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let is_snake = v.contains(['_', '.'])
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.');
+    let is_camel = v.chars().all(|c| c.is_ascii_alphabetic())
+        && v.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && v.chars().any(|c| c.is_ascii_uppercase())
+        && v.chars().filter(|c| c.is_ascii_uppercase()).count() <= 3;
+    if is_env_name || is_snake || (is_camel && v.chars().all(ident)) {
+        return false;
+    }
+    // Prose and format strings: messages, labels, `Bearer {}`.
+    let words = v.split_whitespace().count();
+    if words >= 3
+        || v.ends_with(['.', ':', '?', '!'])
+        || v.contains("{}")
+        || v.contains("%s")
+        || v.contains("{0}")
+        || lower.contains("://")
+    {
+        return false;
+    }
+    true
+}
+
+/// The contents (inside the quotes) of a plain string literal node, or of a
+/// literal converted in place (`"x".to_string()`, `String::from("x")`,
+/// `"x".encode()`).
+fn literal_range(
+    node: &ast_grep_core::Node<
+        '_,
+        ast_grep_core::tree_sitter::StrDoc<ast_grep_language::SupportLang>,
+    >,
+) -> Option<Range<usize>> {
+    let kind = node.kind();
+    match kind.as_ref() {
+        "string" | "template_string" | "string_literal" | "raw_string_literal" => {
+            let interpolated = node.children().any(|c| {
+                matches!(
+                    c.kind().as_ref(),
+                    "interpolation" | "template_substitution" | "escape_sequence"
+                )
+            });
+            if interpolated {
+                return None;
+            }
+            let text = node.text();
+            let (a, b) = contents(&text)?;
+            let start = node.range().start;
+            Some(start + a..start + b)
+        }
+        "call_expression" | "call" => {
+            let func = node.field("function")?;
+            let args = node.field("arguments")?;
+            let arg_count = args.children().filter(|c| c.is_named()).count();
+            let ftext = func.text();
+            if ftext == "String::from" && arg_count == 1 {
+                let arg = args.children().find(|c| c.is_named())?;
+                return literal_range(&arg);
+            }
+            let method = func
+                .field("field")
+                .or_else(|| func.field("attribute"))
+                .or_else(|| func.field("property"))?;
+            let object = func.field("value").or_else(|| func.field("object"))?;
+            let conv = ["to_string", "to_owned", "into", "encode", "as_bytes"];
+            if arg_count == 0 && conv.contains(&method.text().as_ref()) {
+                return literal_range(&object);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Byte offsets of a literal's contents: after the prefix and opening
+/// quote(s), before the closing ones.
+pub fn contents(text: &str) -> Option<(usize, usize)> {
+    let open = text.find(['"', '\'', '`'])?;
+    let q = text[open..].chars().next()?;
+    let triple: String = std::iter::repeat_n(q, 3).collect();
+    let (start, tail) = if text[open..].starts_with(&triple) && text.len() >= open + 6 {
+        (open + 3, 3)
+    } else {
+        (open + 1, 1)
+    };
+    let last = text.rfind(q)?;
+    let end = (last + 1).checked_sub(tail)?;
+    (end >= start).then_some((start, end))
+}
+
+fn is_settings_class(
+    node: &ast_grep_core::Node<
+        '_,
+        ast_grep_core::tree_sitter::StrDoc<ast_grep_language::SupportLang>,
+    >,
+) -> bool {
+    node.ancestors().any(|a| {
+        a.kind() == "class_definition"
+            && a.field("superclasses").is_some_and(|s| {
+                let t = s.text();
+                t.contains("BaseSettings") || t.contains("BaseConfig") || t.contains("Settings)")
+            })
+    })
+}
+
+/// The name a target expression stands for: `X`, `self.x` → `x`,
+/// `app.config["X"]` → `X`.
+fn target_name(
+    node: &ast_grep_core::Node<
+        '_,
+        ast_grep_core::tree_sitter::StrDoc<ast_grep_language::SupportLang>,
+    >,
+) -> Option<String> {
+    match node.kind().as_ref() {
+        "identifier"
+        | "property_identifier"
+        | "field_identifier"
+        | "shorthand_property_identifier"
+        | "private_property_identifier" => Some(node.text().trim_start_matches('#').to_string()),
+        "attribute" => node.field("attribute").map(|a| a.text().to_string()),
+        "member_expression" => node.field("property").map(|a| a.text().to_string()),
+        "field_expression" => node.field("field").map(|a| a.text().to_string()),
+        "subscript" | "subscript_expression" => {
+            let idx = node.field("subscript").or_else(|| node.field("index"))?;
+            let text = idx.text();
+            let (a, b) = contents(&text)?;
+            Some(text[a..b].to_string())
+        }
+        "string" => {
+            let text = node.text();
+            let (a, b) = contents(&text)?;
+            Some(text[a..b].to_string())
+        }
+        _ => None,
+    }
+}
+
+fn collect_code(file: &ParsedFile, out: &mut Vec<Candidate>) {
+    let Some(tree) = file.code() else {
+        return;
+    };
+    for node in tree.root().dfs() {
+        let kind = node.kind();
+        let (target, value) = match kind.as_ref() {
+            // Python / JS / Rust assignments.
+            "assignment" | "assignment_expression" => (node.field("left"), node.field("right")),
+            "keyword_argument" => (node.field("name"), node.field("value")),
+            "default_parameter" | "typed_default_parameter" => {
+                (node.field("name"), node.field("value"))
+            }
+            "pair" => (node.field("key"), node.field("value")),
+            "variable_declarator" => (node.field("name"), node.field("value")),
+            "public_field_definition" => (node.field("name"), node.field("value")),
+            "field_definition" => (node.field("property"), node.field("value")),
+            "const_item" | "static_item" => (node.field("name"), node.field("value")),
+            "let_declaration" => (node.field("pattern"), node.field("value")),
+            "field_initializer" => (node.field("field"), node.field("value")),
+            _ => continue,
+        };
+        let (Some(target), Some(value)) = (target, value) else {
+            continue;
+        };
+        let Some(name) = target_name(&target) else {
+            continue;
+        };
+        if !names::is_secret_name(&name) {
+            continue;
+        }
+        if kind == "assignment" && is_settings_class(&node) {
+            continue; // pydantic settings defaults belong to secret-fallback
+        }
+        let Some(range) = literal_range(&value) else {
+            continue;
+        };
+        out.push(Candidate {
+            name,
+            value: range,
+            place: Place::Code,
+        });
+    }
+}

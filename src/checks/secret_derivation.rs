@@ -1,0 +1,192 @@
+//! `insecure-secret-derivation`: a secret read from the environment falls
+//! back to *another* secret, or to a value derived from one, when it is
+//! missing: `os.getenv("ENCRYPTION_KEY") or SECRET_KEY`,
+//! `os.getenv("FERNET_KEY", settings.SECRET_KEY)`,
+//! `process.env.REFRESH_SECRET || process.env.JWT_SECRET`. The deployment
+//! then runs with one key doing two jobs, silently.
+//!
+//! Python: `<env read of X> or E`, `os.getenv("X", E)`,
+//! `os.environ.get("X", E)`, `config("X", default=E)`, `env("X", default=E)`.
+//! JS/TS: `process.env.X || E`, `?? E`, `configService.get("X", E)`.
+//! E is reported when it mentions a secret name other than X.
+
+use super::names;
+use super::{Check, Hit};
+use ast_grep_core::tree_sitter::StrDoc;
+use ast_grep_core::Node;
+use ast_grep_language::SupportLang;
+
+pub struct SecretDerivation;
+
+type N<'t> = Node<'t, StrDoc<SupportLang>>;
+
+fn unquote(text: &str) -> Option<String> {
+    let (a, b) = super::hardcoded_secret::contents(text)?;
+    Some(text[a..b].to_string())
+}
+
+fn norm(s: &str) -> String {
+    s.to_ascii_lowercase().replace(['_', '-'], "")
+}
+
+/// The env var a Python/JS env read names, if the node is one, and its
+/// default argument when it has one.
+fn env_read<'t>(node: &N<'t>) -> Option<(String, Option<N<'t>>)> {
+    match node.kind().as_ref() {
+        "call" | "call_expression" => {
+            let func = node.field("function")?.text().to_string();
+            let f = func.rsplit('.').next().unwrap_or(&func);
+            let reader = matches!(
+                func.as_str(),
+                "os.getenv"
+                    | "getenv"
+                    | "os.environ.get"
+                    | "environ.get"
+                    | "config"
+                    | "env"
+                    | "env.str"
+                    | "decouple.config"
+            ) || (f == "get" && func.to_ascii_lowercase().contains("config"));
+            if !reader {
+                return None;
+            }
+            let args = node.field("arguments")?;
+            let named: Vec<N<'t>> = args.children().filter(|c| c.is_named()).collect();
+            let first = named.first()?;
+            if !matches!(first.kind().as_ref(), "string") {
+                return None;
+            }
+            let name = unquote(&first.text())?;
+            let default = named.iter().skip(1).find_map(|a| {
+                if a.kind() == "keyword_argument" {
+                    let is_default = a.field("name").is_some_and(|n| n.text() == "default");
+                    return is_default.then(|| a.field("value")).flatten();
+                }
+                // `os.getenv(X, D)`, `configService.get(X, D)`; not `env(X, cast)`.
+                (func != "env").then(|| a.clone())
+            });
+            Some((name, default))
+        }
+        "member_expression" => (node.field("object")?.text() == "process.env")
+            .then(|| Some((node.field("property")?.text().to_string(), None)))?,
+        "subscript_expression" => (node.field("object")?.text() == "process.env")
+            .then(|| Some((unquote(&node.field("index")?.text())?, None)))?,
+        _ => None,
+    }
+}
+
+/// Secret names an expression mentions: identifiers, properties and env
+/// var names in string literals; not functions (`secrets.token_hex`).
+fn secret_refs(expr: &N<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in expr.dfs() {
+        let kind = n.kind();
+        let name = match kind.as_ref() {
+            "identifier" | "property_identifier" => n.text().to_string(),
+            "string" => match unquote(&n.text()) {
+                Some(s) if s.chars().all(|c| c.is_ascii_uppercase() || c == '_') => s,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let is_callee = n.parent().is_some_and(|p| {
+            let pk = p.kind();
+            (matches!(pk.as_ref(), "call" | "call_expression")
+                && p.field("function").is_some_and(|f| f.range() == n.range()))
+                || (matches!(pk.as_ref(), "attribute" | "member_expression")
+                    && p.field("object").is_none_or(|o| o.range() != n.range())
+                    && p.parent().is_some_and(|g| {
+                        matches!(g.kind().as_ref(), "call" | "call_expression")
+                            && g.field("function").is_some_and(|f| f.range() == p.range())
+                    }))
+        });
+        if is_callee || matches!(name.as_str(), "secrets" | "crypto" | "Secrets") {
+            continue;
+        }
+        if names::is_secret_name(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+fn is_literal(node: &N<'_>) -> bool {
+    matches!(
+        node.kind().as_ref(),
+        "string" | "template_string" | "integer" | "number" | "true" | "false" | "none" | "null"
+    )
+}
+
+fn derived(expr: &N<'_>) -> bool {
+    let t = expr.text().to_ascii_lowercase();
+    [
+        "sha", "md5", "hash", "hmac", "derive", "pbkdf", "scrypt", "blake", "b64", "base64",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+impl Check for SecretDerivation {
+    fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
+        let Some(tree) = file.code() else { return };
+        for node in tree.root().dfs() {
+            let kind = node.kind();
+            let (name, fallback) = match kind.as_ref() {
+                "boolean_operator" | "binary_expression" => {
+                    let op = node.field("operator").map(|o| o.text().to_string());
+                    if !matches!(op.as_deref(), Some("or" | "||" | "??")) {
+                        continue;
+                    }
+                    let (Some(left), Some(right)) = (node.field("left"), node.field("right"))
+                    else {
+                        continue;
+                    };
+                    match env_read(&left) {
+                        Some((name, _)) => (name, right),
+                        _ => continue,
+                    }
+                }
+                "call" | "call_expression" => match env_read(&node) {
+                    Some((name, Some(default))) => (name, default),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            if !names::is_secret_name(&name) || is_literal(&fallback) {
+                continue;
+            }
+            let refs = secret_refs(&fallback);
+            if refs.iter().any(|r| norm(r) == norm(&name)) {
+                continue;
+            }
+            let Some(other) = refs.first() else { continue };
+            let msg = if derived(&fallback) {
+                format!("`{name}` falls back to a value derived from `{other}` when it is not set, so both depend on one secret")
+            } else {
+                format!("`{name}` falls back to `{other}` when it is not set, so one secret silently does two jobs")
+            };
+            out.push(Hit::new(fallback.range(), msg));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Language;
+
+    fn hits(lang: Language, code: &str) -> Vec<String> {
+        let file = crate::parse::parse(lang, "src/a".into(), code.into());
+        let mut out = Vec::new();
+        SecretDerivation.run(&file, &mut out);
+        out.into_iter().map(|h| h.message).collect()
+    }
+
+    #[test]
+    fn identifier_fallbacks() {
+        let ts = "const c = process.env.COOKIE_SECRET ?? accessSecret;\n";
+        assert_eq!(hits(Language::TypeScript, ts).len(), 1, "{ts}");
+        let py = "K = os.getenv(\"DATA_KEY\") or SECRET_KEY\n";
+        assert_eq!(hits(Language::Python, py).len(), 1);
+    }
+}
