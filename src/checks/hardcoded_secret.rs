@@ -178,8 +178,14 @@ fn code_value_is_secret(name: &str, value: &str) -> bool {
     }
     // Prose and format strings: messages, labels, `Bearer {}`.
     let words = v.split_whitespace().count();
+    let label = words >= 2
+        && lower.split_whitespace().any(|w| {
+            ["token", "password", "secret", "key", "passphrase", "api"]
+                .contains(&w.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        });
     if words >= 3
-        || v.ends_with(['.', ':', '?', '!'])
+        || label
+        || (words >= 2 && v.ends_with(['.', ':', '?', '!']))
         || v.contains("{}")
         || v.contains("%s")
         || v.contains("{0}")

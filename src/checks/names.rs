@@ -131,9 +131,8 @@ pub fn is_secret_name(name: &str) -> bool {
         "id",
         "ids",
     ];
-    yes && !NO
-        .iter()
-        .any(|w| compact.ends_with(w) || compact.starts_with(w))
+    yes && !NO.iter().any(|w| compact.ends_with(w))
+        && !compact.starts_with("public")
         && !NO_SUFFIX.iter().any(|w| compact.ends_with(w))
         && !NEVER.iter().any(|w| compact.contains(w))
         && !matches!(compact.as_str(), "pwd" | "oldpwd")
@@ -318,6 +317,8 @@ mod tests {
             "ENCRYPTION_KEY",
             "client_secret",
             "COOKIE_SECRET",
+            "FIELD_SIGNING_KEY",
+            "FILE_ENCRYPTION_KEY",
         ] {
             assert!(is_secret_name(yes), "{yes}");
         }
