@@ -18,6 +18,8 @@ use std::ops::Range;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
     Code,
+    /// `password == "literal"`: a credential checked against the code.
+    Comparison,
     Dotenv,
     /// `ENV` (true) or `ARG` (false).
     Dockerfile(bool),
@@ -85,11 +87,21 @@ fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
         {
             continue;
         }
+        let code = matches!(c.place, Place::Code | Place::Comparison);
         let mut class = names::classify_secret_value(value);
-        if class == SecretValue::Literal
-            && c.place == Place::Code
-            && !code_value_is_secret(&c.name, value)
+        // A PIN-like password in code: `passphrase = "1234"`.
+        if class == SecretValue::Ignore
+            && code
+            && names::is_password_name(&c.name)
+            && value.len() >= 4
+            && value.chars().all(|ch| ch.is_ascii_digit())
         {
+            class = SecretValue::Literal;
+        }
+        if c.place == Place::Comparison && class == SecretValue::Placeholder {
+            class = SecretValue::Ignore; // `if KEY == "changeme": raise` is a guard
+        }
+        if class == SecretValue::Literal && code && !code_value_is_secret(&c.name, value) {
             class = SecretValue::Ignore;
         }
         let strict = example || matches!(c.place, Place::Config);
@@ -121,7 +133,10 @@ fn message(c: &Candidate, want: SecretValue) -> String {
         );
     }
     match &c.place {
-        Place::Code => format!("`{n}` holds a hardcoded secret; everyone with the code has it"),
+        Place::Code => format!("`{n}` holds a hardcoded credential; everyone with the code has it"),
+        Place::Comparison => {
+            format!("`{n}` is compared with a hardcoded value; the credential is in the code")
+        }
         Place::Dotenv => format!("committed env file sets secret `{n}` to a literal value"),
         Place::Dockerfile(true) => {
             format!("Dockerfile `ENV` bakes secret `{n}` into every layer of the image")
@@ -141,7 +156,7 @@ fn message(c: &Candidate, want: SecretValue) -> String {
         Place::K8sSecret(s) => {
             format!("Secret manifest `{s}` commits the value of `{n}` to the repository")
         }
-        Place::Config => format!("config key `{n}` holds a hardcoded secret"),
+        Place::Config => format!("config key `{n}` holds a hardcoded credential"),
     }
 }
 
@@ -156,7 +171,7 @@ fn code_value_is_secret(name: &str, value: &str) -> bool {
     }
     const WORDS: &[&str] = &[
         "bearer", "basic", "digest", "token", "jwt", "hs256", "hs512", "rs256", "es256", "sha256",
-        "utf-8", "utf8", "ascii", "hex", "base64", "secret", "password", "api-key", "apikey",
+        "utf-8", "utf8", "ascii", "hex", "base64",
     ];
     if WORDS.contains(&lower.as_str()) {
         return false;
@@ -176,7 +191,24 @@ fn code_value_is_secret(name: &str, value: &str) -> bool {
     if is_env_name || is_snake || (is_camel && v.chars().all(ident)) {
         return false;
     }
-    // Prose and format strings: messages, labels, `Bearer {}`.
+    // Prose and format strings: messages, labels, `Bearer {}`. A name that
+    // can only be a key (`secret_key`, `jwt_secret`) takes any text as one:
+    // `app.secret_key = "my flask secret"`.
+    let compact = name.to_ascii_lowercase().replace(['_', '-'], "");
+    let key_only = [
+        "secretkey",
+        "signingkey",
+        "jwtsecret",
+        "sessionsecret",
+        "cookiesecret",
+        "encryptionkey",
+        "hmackey",
+    ]
+    .iter()
+    .any(|w| compact.contains(w));
+    if key_only && !lower.contains("://") && !lower.contains("{}") && !lower.contains("%s") {
+        return true;
+    }
     let words = v.split_whitespace().count();
     let label = words >= 2
         && lower.split_whitespace().any(|w| {
@@ -309,6 +341,21 @@ fn target_name(
     }
 }
 
+/// The credential in a literal `Authorization` header value:
+/// `"Bearer <token>"`, `"Basic <base64>"`, `"Token <key>"`.
+fn bearer_token(file: &ParsedFile, r: Range<usize>) -> Option<Range<usize>> {
+    let v = file.text.get(r.clone())?;
+    let (scheme, rest) = v.split_once(' ')?;
+    let rest_trim = rest.trim();
+    let scheme_ok =
+        ["bearer", "basic", "token", "apikey"].contains(&scheme.to_ascii_lowercase().as_str());
+    if !scheme_ok || rest_trim.len() < 16 || rest_trim.contains([' ', '{', '$', '<']) {
+        return None;
+    }
+    let start = r.start + scheme.len() + 1 + (rest.len() - rest.trim_start().len());
+    Some(start..start + rest_trim.len())
+}
+
 fn collect_code(file: &ParsedFile, out: &mut Vec<Candidate>) {
     let Some(tree) = file.code() else {
         return;
@@ -329,6 +376,17 @@ fn collect_code(file: &ParsedFile, out: &mut Vec<Candidate>) {
             "const_item" | "static_item" => (node.field("name"), node.field("value")),
             "let_declaration" => (node.field("pattern"), node.field("value")),
             "field_initializer" => (node.field("field"), node.field("value")),
+            // `password == "root"` (Python) / `token === 'abc'` (JS).
+            "comparison_operator" | "binary_expression" => {
+                let eq = node
+                    .children()
+                    .any(|c| matches!(c.kind().as_ref(), "==" | "==="));
+                let named: Vec<_> = node.children().filter(|c| c.is_named()).collect();
+                if !eq || named.len() != 2 {
+                    continue;
+                }
+                (named.first().cloned(), named.last().cloned())
+            }
             _ => continue,
         };
         let (Some(target), Some(value)) = (target, value) else {
@@ -337,7 +395,21 @@ fn collect_code(file: &ParsedFile, out: &mut Vec<Candidate>) {
         let Some(name) = target_name(&target) else {
             continue;
         };
-        if !names::is_secret_name(&name) {
+        if name.eq_ignore_ascii_case("authorization") {
+            if let Some(r) = literal_range(&value).and_then(|r| bearer_token(file, r)) {
+                out.push(Candidate {
+                    name,
+                    value: r,
+                    place: Place::Code,
+                });
+            }
+            continue;
+        }
+        let comparison = matches!(kind.as_ref(), "comparison_operator" | "binary_expression");
+        if !names::is_secret_name(&name)
+            || name.eq_ignore_ascii_case("key")
+            || (comparison && !names::is_password_name(&name))
+        {
             continue;
         }
         if kind == "assignment" && is_settings_class(&node) {
@@ -349,7 +421,11 @@ fn collect_code(file: &ParsedFile, out: &mut Vec<Candidate>) {
         out.push(Candidate {
             name,
             value: range,
-            place: Place::Code,
+            place: if comparison {
+                Place::Comparison
+            } else {
+                Place::Code
+            },
         });
     }
 }

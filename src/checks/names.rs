@@ -70,7 +70,7 @@ pub fn is_secret_name(name: &str) -> bool {
     const NEVER: &[&str] = &[
         "public",
         "publishable",
-        "expire",
+        "expir",
         "ttl",
         "lifetime",
         "timeout",
@@ -130,6 +130,15 @@ pub fn is_secret_name(name: &str) -> bool {
         "class",
         "id",
         "ids",
+        "interval",
+        "retries",
+        "attempts",
+        "size",
+        "bytes",
+        "days",
+        "hours",
+        "mins",
+        "secs",
     ];
     yes && !NO.iter().any(|w| compact.ends_with(w))
         && !compact.starts_with("public")
@@ -339,6 +348,8 @@ mod tests {
             "AWS_ACCESS_KEY_ID",
             "CACHE_KEY",
             "SESSION_COOKIE",
+            "TOKEN_EXPIRY",
+            "TOKEN_REFRESH_INTERVAL",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
