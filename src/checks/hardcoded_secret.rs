@@ -170,9 +170,34 @@ fn code_value_is_secret(name: &str, value: &str) -> bool {
         return false;
     }
     const WORDS: &[&str] = &[
-        "bearer", "basic", "digest", "token", "jwt", "hs256", "hs512", "rs256", "es256", "sha256",
-        "utf-8", "utf8", "ascii", "hex", "base64",
+        "bearer",
+        "basic",
+        "digest",
+        "token",
+        "jwt",
+        "hs256",
+        "hs512",
+        "rs256",
+        "es256",
+        "sha256",
+        "utf-8",
+        "utf8",
+        "ascii",
+        "hex",
+        "base64",
+        "include",
+        "same-origin",
+        "omit",
+        "required",
+        "optional",
+        "none",
+        "disabled",
+        "enabled",
     ];
+    // OIDs and version numbers: `1.2.840.113549.1.9.4`.
+    if v.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return false;
+    }
     if WORDS.contains(&lower.as_str()) {
         return false;
     }
@@ -208,6 +233,31 @@ fn code_value_is_secret(name: &str, value: &str) -> bool {
     .any(|w| compact.contains(w));
     if key_only && !lower.contains("://") && !lower.contains("{}") && !lower.contains("%s") {
         return true;
+    }
+    // `SYS_KEY = "include"`: a name that is only `*_key` holds a secret
+    // only when the value is more than a plain word.
+    let strong = [
+        "secret",
+        "passw",
+        "pwd",
+        "token",
+        "apikey",
+        "privatekey",
+        "accesskey",
+        "credential",
+        "signingkey",
+        "encryptionkey",
+        "authkey",
+        "passphrase",
+        "masterkey",
+        "fernetkey",
+        "hmackey",
+        "licensekey",
+    ]
+    .iter()
+    .any(|w| compact.contains(w));
+    if !strong && v.chars().all(|c| c.is_ascii_alphabetic()) {
+        return false;
     }
     let words = v.split_whitespace().count();
     let label = words >= 2
@@ -291,7 +341,10 @@ pub fn contents(text: &str) -> Option<(usize, usize)> {
     };
     let last = text.rfind(q)?;
     let end = (last + 1).checked_sub(tail)?;
-    (end >= start).then_some((start, end))
+    let closed = text
+        .get(end..)
+        .is_some_and(|t| t.starts_with(&triple[..tail]));
+    (end >= start && closed && text.get(start..end).is_some()).then_some((start, end))
 }
 
 fn is_settings_class(
@@ -330,12 +383,12 @@ fn target_name(
             let idx = node.field("subscript").or_else(|| node.field("index"))?;
             let text = idx.text();
             let (a, b) = contents(&text)?;
-            Some(text[a..b].to_string())
+            text.get(a..b).map(str::to_string)
         }
         "string" => {
             let text = node.text();
             let (a, b) = contents(&text)?;
-            Some(text[a..b].to_string())
+            text.get(a..b).map(str::to_string)
         }
         _ => None,
     }
@@ -427,5 +480,21 @@ fn collect_code(file: &ParsedFile, out: &mut Vec<Candidate>) {
                 Place::Code
             },
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_contents() {
+        assert_eq!(contents("\"abc\""), Some((1, 4)));
+        assert_eq!(contents("b'abc'"), Some((2, 5)));
+        assert_eq!(contents("\"\"\"abc\"\"\""), Some((3, 6)));
+        assert_eq!(contents("r#\"abc\"#"), Some((3, 6)));
+        assert_eq!(contents("\"\"\"é\""), None);
+        assert_eq!(contents("\"\"\"éa\""), None);
+        assert_eq!(contents("abc"), None);
     }
 }

@@ -22,7 +22,7 @@ type N<'t> = Node<'t, StrDoc<SupportLang>>;
 
 fn unquote(text: &str) -> Option<String> {
     let (a, b) = super::hardcoded_secret::contents(text)?;
-    Some(text[a..b].to_string())
+    text.get(a..b).map(str::to_string)
 }
 
 fn norm(s: &str) -> String {
