@@ -19,7 +19,10 @@ const SECRETS: &[&str] = &[
     "sk_test_orders_local_4242",
     "Orders-Db-2024!",
     "AKIAUJZDEGXDNCF32EPF",
+    "Cache-0rders-77",
     // app/core.py
+    "Partner-Rep0rts-91",
+    "Mailer-Pass-2024",
     "dev-jwt-secret-please-rotate",
     "pay-local-key-7781",
     "partner-signing-key-v1",
@@ -40,6 +43,7 @@ const SECRETS: &[&str] = &[
     "Orders-Pg-Pass-2024",
     "whsec-orders-91ab7c",
     "flower-admin-2024",
+    "Celery-Res-2024",
     "your-sendgrid-key",
     // deploy/k8s/api.yaml
     "smtp-relay-pass-8812",

@@ -28,6 +28,8 @@ pub enum Place {
     ConfigMap(String),
     K8sSecret(String),
     Config,
+    /// `scheme://user:password@host`, named by its scheme.
+    Url(String),
 }
 
 /// A secret-named slot holding a literal.
@@ -77,6 +79,9 @@ fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
         secret_config::collect(file, &mut candidates);
     }
     let example = is_example_file(file);
+    if !example {
+        url_credentials(file, &mut candidates);
+    }
     for c in candidates {
         let Some(value) = file.text.get(c.value.clone()) else {
             continue;
@@ -105,7 +110,8 @@ fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
             class = SecretValue::Ignore;
         }
         let strict = example || matches!(c.place, Place::Config);
-        if class == SecretValue::Literal && strict && !names::looks_random(value) {
+        let config_ok = c.place == Place::Config && !example && credential_like(&c.name, value);
+        if class == SecretValue::Literal && strict && !names::looks_random(value) && !config_ok {
             class = SecretValue::Ignore;
         }
         if example && class == SecretValue::Placeholder {
@@ -157,7 +163,86 @@ fn message(c: &Candidate, want: SecretValue) -> String {
             format!("Secret manifest `{s}` commits the value of `{n}` to the repository")
         }
         Place::Config => format!("config key `{n}` holds a hardcoded credential"),
+        Place::Url(scheme) => {
+            format!("`{scheme}` connection URL embeds a hardcoded password")
+        }
     }
+}
+
+/// Passwords inside connection URLs (`postgres://app:pw@db/app`), except
+/// on lines that read the environment (there the URL is a default and
+/// `secret-fallback` owns it) and for default or placeholder passwords.
+fn url_credentials(file: &ParsedFile, out: &mut Vec<Candidate>) {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            regex::Regex::new(
+                r#"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,20})://(?P<user>[^\s:@/'"`$<>{}]{1,64}):(?P<pw>[^\s:@/'"`$<>{}\[\]]{3,128})@[A-Za-z0-9_.-]+"#,
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return;
+    };
+    for c in re.captures_iter(&file.text) {
+        let (Some(scheme), Some(user), Some(pw)) = (c.name("scheme"), c.name("user"), c.name("pw"))
+        else {
+            continue;
+        };
+        let p = pw.as_str();
+        let weak = ["password", "pass", "passwd", "pwd", "secret", "pw"];
+        if p == user.as_str() || weak.contains(&p.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        let line = file.lines.line_of(pw.start());
+        let text = file.lines.line_text(&file.text, line);
+        let env_read = [
+            "getenv",
+            "environ",
+            "process.env",
+            "config(",
+            "env(",
+            "env::var",
+            "unwrap_or",
+            "env.str(",
+            ".get(",
+        ];
+        if env_read.iter().any(|w| text.contains(w)) {
+            continue;
+        }
+        out.push(Candidate {
+            name: scheme.as_str().to_string(),
+            value: pw.range(),
+            place: Place::Url(scheme.as_str().to_string()),
+        });
+    }
+}
+
+/// In a generic config file, a password/secret/token key whose value is a
+/// single token mixing letters with digits or symbols (`db_password:
+/// s3cret!`), not a word (`password: Passwort`) or prose.
+fn credential_like(name: &str, value: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let strong = [
+        "passw",
+        "pwd",
+        "secret",
+        "token",
+        "credential",
+        "passphrase",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    let v = value.trim();
+    strong
+        && v.len() >= 6
+        && v.is_ascii()
+        && !v.contains(char::is_whitespace)
+        && v.chars().any(|c| c.is_ascii_alphabetic())
+        && v.chars().any(|c| !c.is_ascii_alphabetic())
+        && !v.contains("://")
+        && !v.contains('/')
 }
 
 /// Code-only filters: values that are names, messages or formats rather
