@@ -46,6 +46,10 @@ fn env_read<'t>(node: &N<'t>) -> Option<(String, Option<N<'t>>)> {
                     | "env"
                     | "env.str"
                     | "decouple.config"
+                    | "env::var"
+                    | "std::env::var"
+                    | "dotenvy::var"
+                    | "dotenv::var"
             ) || (f == "get" && func.to_ascii_lowercase().contains("config"));
             if !reader {
                 return None;
@@ -53,7 +57,7 @@ fn env_read<'t>(node: &N<'t>) -> Option<(String, Option<N<'t>>)> {
             let args = node.field("arguments")?;
             let named: Vec<N<'t>> = args.children().filter(|c| c.is_named()).collect();
             let first = named.first()?;
-            if !matches!(first.kind().as_ref(), "string") {
+            if !matches!(first.kind().as_ref(), "string" | "string_literal") {
                 return None;
             }
             let name = unquote(&first.text())?;
@@ -82,8 +86,8 @@ fn secret_refs(expr: &N<'_>) -> Vec<String> {
     for n in expr.dfs() {
         let kind = n.kind();
         let name = match kind.as_ref() {
-            "identifier" | "property_identifier" => n.text().to_string(),
-            "string" => match unquote(&n.text()) {
+            "identifier" | "property_identifier" | "field_identifier" => n.text().to_string(),
+            "string" | "string_literal" => match unquote(&n.text()) {
                 Some(s) if s.chars().all(|c| c.is_ascii_uppercase() || c == '_') => s,
                 _ => continue,
             },
@@ -91,13 +95,17 @@ fn secret_refs(expr: &N<'_>) -> Vec<String> {
         };
         let is_callee = n.parent().is_some_and(|p| {
             let pk = p.kind();
-            (matches!(pk.as_ref(), "call" | "call_expression")
-                && p.field("function").is_some_and(|f| f.range() == n.range()))
-                || (matches!(pk.as_ref(), "attribute" | "member_expression")
-                    && p.field("object").is_none_or(|o| o.range() != n.range())
+            let is_call = |c: &N<'_>| matches!(c.kind().as_ref(), "call" | "call_expression");
+            (is_call(&p) && p.field("function").is_some_and(|f| f.range() == n.range()))
+                || (matches!(
+                    pk.as_ref(),
+                    "attribute" | "member_expression" | "field_expression"
+                ) && p
+                    .field("object")
+                    .or_else(|| p.field("value"))
+                    .is_none_or(|o| o.range() != n.range())
                     && p.parent().is_some_and(|g| {
-                        matches!(g.kind().as_ref(), "call" | "call_expression")
-                            && g.field("function").is_some_and(|f| f.range() == p.range())
+                        is_call(&g) && g.field("function").is_some_and(|f| f.range() == p.range())
                     }))
         });
         if is_callee || matches!(name.as_str(), "secrets" | "crypto" | "Secrets") {
@@ -110,10 +118,47 @@ fn secret_refs(expr: &N<'_>) -> Vec<String> {
     out
 }
 
+/// Rust: `env::var("X").unwrap_or(E)`, `.unwrap_or_else(|_| E)`,
+/// `.or_else(|_| E)`, also after `.ok()`.
+fn rust_fallback<'t>(node: &N<'t>) -> Option<(String, N<'t>)> {
+    let func = node.field("function")?;
+    if func.kind() != "field_expression" {
+        return None;
+    }
+    let method = func.field("field")?.text().to_string();
+    if !matches!(
+        method.as_str(),
+        "unwrap_or" | "unwrap_or_else" | "or_else" | "or"
+    ) {
+        return None;
+    }
+    let mut receiver = func.field("value")?;
+    if let Some(inner) = receiver
+        .field("function")
+        .filter(|f| f.kind() == "field_expression")
+        .filter(|f| f.field("field").is_some_and(|m| m.text() == "ok"))
+        .and_then(|f| f.field("value"))
+    {
+        receiver = inner;
+    }
+    let (name, _) = env_read(&receiver)?;
+    Some((name, node.field("arguments")?))
+}
+
 fn is_literal(node: &N<'_>) -> bool {
     matches!(
         node.kind().as_ref(),
-        "string" | "template_string" | "integer" | "number" | "true" | "false" | "none" | "null"
+        "string"
+            | "template_string"
+            | "integer"
+            | "number"
+            | "true"
+            | "false"
+            | "none"
+            | "null"
+            | "string_literal"
+            | "integer_literal"
+            | "boolean_literal"
     )
 }
 
@@ -148,7 +193,11 @@ impl Check for SecretDerivation {
                 }
                 "call" | "call_expression" => match env_read(&node) {
                     Some((name, Some(default))) => (name, default),
-                    _ => continue,
+                    Some(_) => continue,
+                    None => match rust_fallback(&node) {
+                        Some(found) => found,
+                        None => continue,
+                    },
                 },
                 _ => continue,
             };
@@ -186,6 +235,8 @@ mod tests {
     fn identifier_fallbacks() {
         let ts = "const c = process.env.COOKIE_SECRET ?? accessSecret;\n";
         assert_eq!(hits(Language::TypeScript, ts).len(), 1, "{ts}");
+        let rs = "fn f() { let r = std::env::var(\"REFRESH_SECRET\").unwrap_or_else(|_| jwt_secret.clone()); }\n";
+        assert_eq!(hits(Language::Rust, rs).len(), 1, "{rs}");
         let py = "K = os.getenv(\"DATA_KEY\") or SECRET_KEY\n";
         assert_eq!(hits(Language::Python, py).len(), 1);
     }
