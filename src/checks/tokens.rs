@@ -58,7 +58,7 @@ fn formats() -> &'static [Format] {
             ),
             (
                 "a Slack webhook URL",
-                r"https://hooks\.slack\.com/services/(?P<s>T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{20,})",
+                r"https://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>T[A-Z0-9]{6,}/[AB][A-Z0-9]{6,}/[A-Za-z0-9]{20,})",
                 true,
             ),
             (
@@ -89,6 +89,46 @@ fn formats() -> &'static [Format] {
             (
                 "a PyPI upload token",
                 r"\b(?P<s>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})",
+                true,
+            ),
+            (
+                "a Shopify access token",
+                r"\b(?P<s>shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b",
+                true,
+            ),
+            (
+                "a DigitalOcean token",
+                r"\b(?P<s>do[opr]_v1_[a-f0-9]{64})\b",
+                true,
+            ),
+            (
+                "a Hugging Face token",
+                r"\b(?P<s>hf_[A-Za-z0-9]{34,40})\b",
+                true,
+            ),
+            (
+                "a Databricks token",
+                r"\b(?P<s>dapi[a-f0-9]{32}(?:-\d)?)\b",
+                true,
+            ),
+            (
+                "a Mailchimp API key",
+                r"\b(?P<s>[0-9a-f]{32}-us[0-9]{1,2})\b",
+                true,
+            ),
+            (
+                "a Discord webhook URL",
+                r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/(?P<s>[0-9]{17,20}/[A-Za-z0-9_-]{60,68})",
+                true,
+            ),
+            (
+                "a Telegram bot token",
+                r"\b(?P<s>[0-9]{8,10}:AA[0-9A-Za-z_-]{33})(?:[^0-9A-Za-z_-]|$)",
+                true,
+            ),
+            (
+                "an Azure storage account key",
+                r"AccountKey=(?P<s>[A-Za-z0-9+/]{86}==)",
                 true,
             ),
             (
@@ -158,7 +198,7 @@ mod tests {
 
     #[test]
     fn formats_compile_and_match() {
-        assert_eq!(formats().len(), 15);
+        assert_eq!(formats().len(), 23);
         let aws = ["AKIA", "Q3EGRTYQWN5VJ6PL"].concat();
         assert!(contains_known(&format!("key = \"{aws}\"")));
         assert!(!contains_known("AKIAIOSFODNN7EXAMPLE"));
