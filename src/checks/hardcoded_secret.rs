@@ -278,6 +278,14 @@ fn code_value_is_secret(name: &str, value: &str) -> bool {
         "none",
         "disabled",
         "enabled",
+        "password",
+        "passwd",
+        "pwd",
+        "api_key",
+        "apikey",
+        "access_token",
+        "refresh_token",
+        "id_token",
     ];
     // OIDs and version numbers: `1.2.840.113549.1.9.4`.
     if v.chars().all(|c| c.is_ascii_digit() || c == '.') {
@@ -350,9 +358,13 @@ fn code_value_is_secret(name: &str, value: &str) -> bool {
             ["token", "password", "secret", "key", "passphrase", "api"]
                 .contains(&w.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
         });
+    // UI text: "Too short", "Reset password".
+    let ui_text = words >= 2 && v.chars().next().is_some_and(|c| c.is_uppercase());
     if words >= 3
         || label
-        || (words >= 2 && v.ends_with(['.', ':', '?', '!']))
+        || ui_text
+        || v.ends_with([':', '?'])
+        || (words >= 2 && v.ends_with(['.', '!']))
         || v.contains("{}")
         || v.contains("%s")
         || v.contains("{0}")

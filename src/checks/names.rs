@@ -99,6 +99,11 @@ pub fn is_secret_name(name: &str) -> bool {
         "dedupkey",
         "groupkey",
         "hotkey",
+        "hashed",
+        "passwordhash",
+        "tokenhash",
+        "prompt",
+        "question",
     ];
     // Names that end like this describe a secret rather than hold one:
     // `JWT_SECRET_ENV = "JWT_SECRET"`, `TOKEN_ERROR = "invalid token"`.
@@ -260,7 +265,18 @@ pub enum SecretValue {
 pub fn classify_secret_value(value: &str) -> SecretValue {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
+    // Password hashes are not passwords: `$2b$12$...`, `$argon2id$...`.
+    let hash_prefixes = [
+        "$2a$",
+        "$2b$",
+        "$2y$",
+        "$argon2",
+        "$scrypt$",
+        "pbkdf2_sha",
+        "$pbkdf2",
+    ];
     if v.chars().count() < 4
+        || hash_prefixes.iter().any(|p| lower.starts_with(p))
         || is_reference(v)
         || is_template_marker(v)
         || matches!(
