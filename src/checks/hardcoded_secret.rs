@@ -235,7 +235,18 @@ fn credential_like(name: &str, value: &str) -> bool {
     .iter()
     .any(|w| lower.contains(w));
     let v = value.trim();
+    // `secretKey: jwt-secret`, `existingSecret: api-secrets`: names of
+    // secrets kept elsewhere (Helm values, operators).
+    let compact = lower.replace(['_', '-'], "");
+    let names_a_secret = v
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && ["secret", "pass", "token", "key", "cred"]
+            .iter()
+            .any(|w| v.contains(w));
     strong
+        && !names_a_secret
+        && !compact.ends_with("key")
         && v.len() >= 6
         && v.is_ascii()
         && !v.contains(char::is_whitespace)

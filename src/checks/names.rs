@@ -100,6 +100,7 @@ pub fn is_secret_name(name: &str) -> bool {
         "groupkey",
         "hotkey",
         "hashed",
+        "existing",
         "passwordhash",
         "tokenhash",
         "prompt",
