@@ -94,6 +94,15 @@ fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
         }
         let code = matches!(c.place, Place::Code | Place::Comparison);
         let mut class = names::classify_secret_value(value);
+        // Flask's tutorial key: `SECRET_KEY="dev"`.
+        if class == SecretValue::Ignore
+            && code
+            && is_key_only(&c.name)
+            && value.len() == 3
+            && value.chars().all(|ch| ch.is_ascii_alphanumeric())
+        {
+            class = SecretValue::Literal;
+        }
         // A PIN-like password in code: `passphrase = "1234"`.
         if class == SecretValue::Ignore
             && code
@@ -256,6 +265,22 @@ fn credential_like(name: &str, value: &str) -> bool {
         && !v.contains('/')
 }
 
+/// Names that can only hold a key: any text given to them is one.
+fn is_key_only(name: &str) -> bool {
+    let compact = name.to_ascii_lowercase().replace(['_', '-'], "");
+    [
+        "secretkey",
+        "signingkey",
+        "jwtsecret",
+        "sessionsecret",
+        "cookiesecret",
+        "encryptionkey",
+        "hmackey",
+    ]
+    .iter()
+    .any(|w| compact.contains(w))
+}
+
 /// Code-only filters: values that are names, messages or formats rather
 /// than credentials (`TOKEN_TYPE = "bearer"`, `API_KEY = "api_key"`).
 fn code_value_is_secret(name: &str, value: &str) -> bool {
@@ -324,18 +349,8 @@ fn code_value_is_secret(name: &str, value: &str) -> bool {
     // can only be a key (`secret_key`, `jwt_secret`) takes any text as one:
     // `app.secret_key = "my flask secret"`.
     let compact = name.to_ascii_lowercase().replace(['_', '-'], "");
-    let key_only = [
-        "secretkey",
-        "signingkey",
-        "jwtsecret",
-        "sessionsecret",
-        "cookiesecret",
-        "encryptionkey",
-        "hmackey",
-    ]
-    .iter()
-    .any(|w| compact.contains(w));
-    if key_only && !lower.contains("://") && !lower.contains("{}") && !lower.contains("%s") {
+    if is_key_only(name) && !lower.contains("://") && !lower.contains("{}") && !lower.contains("%s")
+    {
         return true;
     }
     // `SYS_KEY = "include"`: a name that is only `*_key` holds a secret
