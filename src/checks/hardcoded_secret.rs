@@ -118,6 +118,13 @@ fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
         if class == SecretValue::Literal && code && !code_value_is_secret(&c.name, value) {
             class = SecretValue::Ignore;
         }
+        // Local-development compose files: `POSTGRES_PASSWORD: postgres`.
+        if class == SecretValue::Literal
+            && matches!(c.place, Place::Compose(_))
+            && value.chars().all(|ch| ch.is_ascii_alphabetic())
+        {
+            class = SecretValue::Ignore;
+        }
         let strict = example || matches!(c.place, Place::Config);
         let config_ok = c.place == Place::Config && !example && credential_like(&c.name, value);
         if class == SecretValue::Literal && strict && !names::looks_random(value) && !config_ok {
