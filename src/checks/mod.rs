@@ -9,8 +9,10 @@ pub mod hardcoded_secret;
 pub mod leaked_credential;
 pub mod names;
 pub mod pyimports;
+pub mod secret_code;
 pub mod secret_config;
 pub mod secret_derivation;
+pub mod secret_values;
 pub mod tokens;
 
 use crate::parse::ParsedFile;

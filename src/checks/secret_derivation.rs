@@ -21,7 +21,7 @@ pub struct SecretDerivation;
 type N<'t> = Node<'t, StrDoc<SupportLang>>;
 
 fn unquote(text: &str) -> Option<String> {
-    let (a, b) = super::hardcoded_secret::contents(text)?;
+    let (a, b) = super::secret_code::contents(text)?;
     text.get(a..b).map(str::to_string)
 }
 

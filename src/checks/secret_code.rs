@@ -1,0 +1,281 @@
+//! Secret-named slots in code, for `hardcoded-secret` and
+//! `secret-placeholder`: Python, JS/TS and Rust assignments, declarations,
+//! keyword arguments and default parameters, dict/object entries, class and
+//! struct fields, password comparisons, literal `Authorization` headers;
+//! and passwords in connection URLs in any file.
+
+use super::hardcoded_secret::{Candidate, Place};
+use super::names;
+use crate::parse::ParsedFile;
+use std::ops::Range;
+
+/// Passwords inside connection URLs (`postgres://app:pw@db/app`), except
+/// on lines that read the environment (there the URL is a default and
+/// `secret-fallback` owns it) and for default or placeholder passwords.
+pub fn url_credentials(file: &ParsedFile, out: &mut Vec<Candidate>) {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            regex::Regex::new(
+                r#"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,20})://(?P<user>[^\s:@/'"`$<>{}]{1,64}):(?P<pw>[^\s:@/'"`$<>{}\[\]]{3,128})@[A-Za-z0-9_.-]+"#,
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return;
+    };
+    for c in re.captures_iter(&file.text) {
+        let (Some(scheme), Some(user), Some(pw)) = (c.name("scheme"), c.name("user"), c.name("pw"))
+        else {
+            continue;
+        };
+        let p = pw.as_str();
+        let weak = ["password", "pass", "passwd", "pwd", "secret", "pw"];
+        if p == user.as_str() || weak.contains(&p.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        let line = file.lines.line_of(pw.start());
+        let text = file.lines.line_text(&file.text, line);
+        let env_read = [
+            "getenv",
+            "environ",
+            "process.env",
+            "config(",
+            "env(",
+            "env::var",
+            "unwrap_or",
+            "env.str(",
+            ".get(",
+        ];
+        if env_read.iter().any(|w| text.contains(w)) {
+            continue;
+        }
+        out.push(Candidate {
+            name: scheme.as_str().to_string(),
+            value: pw.range(),
+            place: Place::Url(scheme.as_str().to_string()),
+        });
+    }
+}
+
+/// The contents (inside the quotes) of a plain string literal node, or of a
+/// literal converted in place (`"x".to_string()`, `String::from("x")`,
+/// `"x".encode()`).
+fn literal_range(
+    node: &ast_grep_core::Node<
+        '_,
+        ast_grep_core::tree_sitter::StrDoc<ast_grep_language::SupportLang>,
+    >,
+) -> Option<Range<usize>> {
+    let kind = node.kind();
+    match kind.as_ref() {
+        "string" | "template_string" | "string_literal" | "raw_string_literal" => {
+            let interpolated = node.children().any(|c| {
+                matches!(
+                    c.kind().as_ref(),
+                    "interpolation" | "template_substitution" | "escape_sequence"
+                )
+            });
+            if interpolated {
+                return None;
+            }
+            let text = node.text();
+            let (a, b) = contents(&text)?;
+            let start = node.range().start;
+            Some(start + a..start + b)
+        }
+        "call_expression" | "call" => {
+            let func = node.field("function")?;
+            let args = node.field("arguments")?;
+            let arg_count = args.children().filter(|c| c.is_named()).count();
+            let ftext = func.text();
+            if ftext == "String::from" && arg_count == 1 {
+                let arg = args.children().find(|c| c.is_named())?;
+                return literal_range(&arg);
+            }
+            let method = func
+                .field("field")
+                .or_else(|| func.field("attribute"))
+                .or_else(|| func.field("property"))?;
+            let object = func.field("value").or_else(|| func.field("object"))?;
+            let conv = ["to_string", "to_owned", "into", "encode", "as_bytes"];
+            if arg_count == 0 && conv.contains(&method.text().as_ref()) {
+                return literal_range(&object);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Byte offsets of a literal's contents: after the prefix and opening
+/// quote(s), before the closing ones.
+pub fn contents(text: &str) -> Option<(usize, usize)> {
+    let open = text.find(['"', '\'', '`'])?;
+    let q = text[open..].chars().next()?;
+    let triple: String = std::iter::repeat_n(q, 3).collect();
+    let (start, tail) = if text[open..].starts_with(&triple) && text.len() >= open + 6 {
+        (open + 3, 3)
+    } else {
+        (open + 1, 1)
+    };
+    let last = text.rfind(q)?;
+    let end = (last + 1).checked_sub(tail)?;
+    let closed = text
+        .get(end..)
+        .is_some_and(|t| t.starts_with(&triple[..tail]));
+    (end >= start && closed && text.get(start..end).is_some()).then_some((start, end))
+}
+
+fn is_settings_class(
+    node: &ast_grep_core::Node<
+        '_,
+        ast_grep_core::tree_sitter::StrDoc<ast_grep_language::SupportLang>,
+    >,
+) -> bool {
+    node.ancestors().any(|a| {
+        a.kind() == "class_definition"
+            && a.field("superclasses").is_some_and(|s| {
+                let t = s.text();
+                t.contains("BaseSettings") || t.contains("BaseConfig") || t.contains("Settings)")
+            })
+    })
+}
+
+/// The name a target expression stands for: `X`, `self.x` → `x`,
+/// `app.config["X"]` → `X`.
+fn target_name(
+    node: &ast_grep_core::Node<
+        '_,
+        ast_grep_core::tree_sitter::StrDoc<ast_grep_language::SupportLang>,
+    >,
+) -> Option<String> {
+    match node.kind().as_ref() {
+        "identifier"
+        | "property_identifier"
+        | "field_identifier"
+        | "shorthand_property_identifier"
+        | "private_property_identifier" => Some(node.text().trim_start_matches('#').to_string()),
+        "attribute" => node.field("attribute").map(|a| a.text().to_string()),
+        "member_expression" => node.field("property").map(|a| a.text().to_string()),
+        "field_expression" => node.field("field").map(|a| a.text().to_string()),
+        "subscript" | "subscript_expression" => {
+            let idx = node.field("subscript").or_else(|| node.field("index"))?;
+            let text = idx.text();
+            let (a, b) = contents(&text)?;
+            text.get(a..b).map(str::to_string)
+        }
+        "string" => {
+            let text = node.text();
+            let (a, b) = contents(&text)?;
+            text.get(a..b).map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+/// The credential in a literal `Authorization` header value:
+/// `"Bearer <token>"`, `"Basic <base64>"`, `"Token <key>"`.
+fn bearer_token(file: &ParsedFile, r: Range<usize>) -> Option<Range<usize>> {
+    let v = file.text.get(r.clone())?;
+    let (scheme, rest) = v.split_once(' ')?;
+    let rest_trim = rest.trim();
+    let scheme_ok =
+        ["bearer", "basic", "token", "apikey"].contains(&scheme.to_ascii_lowercase().as_str());
+    if !scheme_ok || rest_trim.len() < 16 || rest_trim.contains([' ', '{', '$', '<']) {
+        return None;
+    }
+    let start = r.start + scheme.len() + 1 + (rest.len() - rest.trim_start().len());
+    Some(start..start + rest_trim.len())
+}
+
+pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
+    let Some(tree) = file.code() else {
+        return;
+    };
+    for node in tree.root().dfs() {
+        let kind = node.kind();
+        let (target, value) = match kind.as_ref() {
+            // Python / JS / Rust assignments.
+            "assignment" | "assignment_expression" => (node.field("left"), node.field("right")),
+            "keyword_argument" => (node.field("name"), node.field("value")),
+            "default_parameter" | "typed_default_parameter" => {
+                (node.field("name"), node.field("value"))
+            }
+            "pair" => (node.field("key"), node.field("value")),
+            "variable_declarator" => (node.field("name"), node.field("value")),
+            "public_field_definition" => (node.field("name"), node.field("value")),
+            "field_definition" => (node.field("property"), node.field("value")),
+            "const_item" | "static_item" => (node.field("name"), node.field("value")),
+            "let_declaration" => (node.field("pattern"), node.field("value")),
+            "field_initializer" => (node.field("field"), node.field("value")),
+            // `password == "root"` (Python) / `token === 'abc'` (JS).
+            "comparison_operator" | "binary_expression" => {
+                let eq = node
+                    .children()
+                    .any(|c| matches!(c.kind().as_ref(), "==" | "==="));
+                let named: Vec<_> = node.children().filter(|c| c.is_named()).collect();
+                if !eq || named.len() != 2 {
+                    continue;
+                }
+                (named.first().cloned(), named.last().cloned())
+            }
+            _ => continue,
+        };
+        let (Some(target), Some(value)) = (target, value) else {
+            continue;
+        };
+        let Some(name) = target_name(&target) else {
+            continue;
+        };
+        if name.eq_ignore_ascii_case("authorization") {
+            if let Some(r) = literal_range(&value).and_then(|r| bearer_token(file, r)) {
+                out.push(Candidate {
+                    name,
+                    value: r,
+                    place: Place::Code,
+                });
+            }
+            continue;
+        }
+        let comparison = matches!(kind.as_ref(), "comparison_operator" | "binary_expression");
+        if !names::is_secret_name(&name)
+            || name.eq_ignore_ascii_case("key")
+            || (comparison && !names::is_password_name(&name))
+        {
+            continue;
+        }
+        if kind == "assignment" && is_settings_class(&node) {
+            continue; // pydantic settings defaults belong to secret-fallback
+        }
+        let Some(range) = literal_range(&value) else {
+            continue;
+        };
+        out.push(Candidate {
+            name,
+            value: range,
+            place: if comparison {
+                Place::Comparison
+            } else {
+                Place::Code
+            },
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_contents() {
+        assert_eq!(contents("\"abc\""), Some((1, 4)));
+        assert_eq!(contents("b'abc'"), Some((2, 5)));
+        assert_eq!(contents("\"\"\"abc\"\"\""), Some((3, 6)));
+        assert_eq!(contents("r#\"abc\"#"), Some((3, 6)));
+        assert_eq!(contents("\"\"\"é\""), None);
+        assert_eq!(contents("\"\"\"éa\""), None);
+        assert_eq!(contents("abc"), None);
+    }
+}
