@@ -1,9 +1,9 @@
 //! `hardcoded-secret` and `secret-placeholder`: a literal value given to a
-//! secret-named variable, setting, argument or key. Code (Python, JS/TS,
-//! Rust) yields candidates from assignments, declarations, keyword
-//! arguments, object/dict entries and struct fields; config formats and URLs from
-//! [`super::secret_config`] and
-//! [`super::secret_code`]. Each candidate's value is classified once
+//! secret-named variable, setting, argument or key. Code slots (Python,
+//! JS/TS, Rust assignments, declarations, keyword arguments, dict/object
+//! entries, struct fields) and connection URLs come from
+//! [`super::secret_code`], config formats from [`super::secret_config`].
+//! Each candidate's value is classified once
 //! ([`names::classify_secret_value`]): real-looking literals go to
 //! `hardcoded-secret`, placeholder words (`changeme`) to
 //! `secret-placeholder`, references and template markers nowhere. Values in
