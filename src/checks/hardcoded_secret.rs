@@ -32,6 +32,9 @@ pub enum Place {
     Config,
     /// `scheme://user:password@host`, named by its scheme.
     Url(String),
+    /// `jwt.sign(payload, KEY)` where `KEY` is a literal bound in the file;
+    /// holds the called function.
+    SigningKey(String),
 }
 
 /// A secret-named slot holding a literal.
@@ -40,6 +43,9 @@ pub struct Candidate {
     /// Byte range of the value's contents (no quotes): reported and redacted.
     pub value: Range<usize>,
     pub place: Place,
+    /// Where to report, when not at the value (a key used far from where
+    /// it is defined).
+    pub report: Option<Range<usize>>,
 }
 
 pub struct HardcodedSecret;
@@ -94,6 +100,21 @@ fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
         {
             continue;
         }
+        if matches!(c.place, Place::SigningKey(_)) {
+            if want != SecretValue::Literal
+                || names::is_reference(value)
+                || names::is_template_marker(value)
+            {
+                continue;
+            }
+            let hit = Hit::new(
+                c.report.clone().unwrap_or(c.value.clone()),
+                message(&c, want),
+            )
+            .secret(c.value.clone());
+            out.push(hit);
+            continue;
+        }
         let code = matches!(c.place, Place::Code | Place::Comparison);
         let mut class = names::classify_secret_value(value);
         // Flask's tutorial key: `SECRET_KEY="dev"`.
@@ -138,7 +159,8 @@ fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
         if class != want {
             continue;
         }
-        let hit = Hit::new(c.value.clone(), message(&c, want)).secret(c.value.clone());
+        let at = c.report.clone().unwrap_or(c.value.clone());
+        let hit = Hit::new(at, message(&c, want)).secret(c.value.clone());
         let hit = match want {
             SecretValue::Placeholder => hit.severity(Severity::Medium),
             _ if names::looks_random(value) => hit.confidence(Confidence::High),
@@ -181,6 +203,9 @@ fn message(c: &Candidate, want: SecretValue) -> String {
             format!("Secret manifest `{s}` commits the value of `{n}` to the repository")
         }
         Place::Config => format!("config key `{n}` holds a hardcoded credential"),
+        Place::SigningKey(f) => format!(
+            "`{f}` uses `{n}`, a key hardcoded in this file; anyone with the code can forge what it protects"
+        ),
         Place::Url(scheme) => {
             format!("`{scheme}` connection URL embeds a hardcoded password")
         }

@@ -55,6 +55,7 @@ pub fn url_credentials(file: &ParsedFile, out: &mut Vec<Candidate>) {
             name: scheme.as_str().to_string(),
             value: pw.range(),
             place: Place::Url(scheme.as_str().to_string()),
+            report: None,
         });
     }
 }
@@ -190,10 +191,85 @@ fn bearer_token(file: &ParsedFile, r: Range<usize>) -> Option<Range<usize>> {
     Some(start..start + rest_trim.len())
 }
 
+/// `jwt.sign(payload, KEY)` / `jwt.encode(payload, KEY)` where `KEY` is an
+/// identifier bound to a literal in this file: report the call (where the
+/// key does its damage) and return the bindings so used, which are then not
+/// reported a second time where they are defined.
+fn signing_keys(file: &ParsedFile, out: &mut Vec<Candidate>) -> Vec<Range<usize>> {
+    let mut used = Vec::new();
+    let Some(tree) = file.code() else {
+        return used;
+    };
+    let mut bindings: std::collections::HashMap<String, Range<usize>> = Default::default();
+    for node in tree.root().dfs() {
+        let (target, value) = match node.kind().as_ref() {
+            "assignment" => (node.field("left"), node.field("right")),
+            "variable_declarator" => (node.field("name"), node.field("value")),
+            _ => continue,
+        };
+        if let (Some(t), Some(v)) = (target, value) {
+            if t.kind() == "identifier" {
+                if let Some(r) = literal_range(&v) {
+                    bindings.insert(t.text().to_string(), r);
+                }
+            }
+        }
+    }
+    if bindings.is_empty() {
+        return used;
+    }
+    for node in tree.root().dfs() {
+        if !matches!(node.kind().as_ref(), "call" | "call_expression") {
+            continue;
+        }
+        let (Some(func), Some(args)) = (node.field("function"), node.field("arguments")) else {
+            continue;
+        };
+        let ftext = func.text().to_string();
+        let lower = ftext.to_ascii_lowercase();
+        let (module, method) = lower.rsplit_once('.').unwrap_or(("", &lower));
+        let module = module.rsplit('.').next().unwrap_or(module);
+        let signer = matches!(
+            module,
+            "jwt" | "jsonwebtoken" | "jsonwt" | "jws" | "jose" | "pyjwt"
+        ) && matches!(method, "sign" | "verify" | "encode" | "decode");
+        if !signer {
+            continue;
+        }
+        let named: Vec<_> = args.children().filter(|c| c.is_named()).collect();
+        let key = named
+            .iter()
+            .find(|a| {
+                a.kind() == "keyword_argument" && a.field("name").is_some_and(|n| n.text() == "key")
+            })
+            .and_then(|a| a.field("value"))
+            .or_else(|| named.get(1).cloned());
+        let Some(key) = key.filter(|k| k.kind() == "identifier") else {
+            continue;
+        };
+        let Some(range) = bindings.get(key.text().as_ref()) else {
+            continue;
+        };
+        let len = range.len();
+        if len < 4 {
+            continue;
+        }
+        used.push(range.clone());
+        out.push(Candidate {
+            name: key.text().to_string(),
+            value: range.clone(),
+            place: Place::SigningKey(ftext),
+            report: Some(key.range()),
+        });
+    }
+    used
+}
+
 pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
     let Some(tree) = file.code() else {
         return;
     };
+    let used_as_keys = signing_keys(file, out);
     for node in tree.root().dfs() {
         let kind = node.kind();
         let (target, value) = match kind.as_ref() {
@@ -235,6 +311,7 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
                     name,
                     value: r,
                     place: Place::Code,
+                    report: None,
                 });
             }
             continue;
@@ -252,6 +329,9 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
         let Some(range) = literal_range(&value) else {
             continue;
         };
+        if used_as_keys.contains(&range) {
+            continue; // reported where it signs
+        }
         out.push(Candidate {
             name,
             value: range,
@@ -260,6 +340,7 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
             } else {
                 Place::Code
             },
+            report: None,
         });
     }
 }

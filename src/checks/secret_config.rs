@@ -72,6 +72,7 @@ fn push(out: &mut Vec<Candidate>, name: &str, value: Range<usize>, place: Place)
         name: name.to_string(),
         value,
         place,
+        report: None,
     });
 }
 
