@@ -51,10 +51,16 @@ fn env_read<'t>(node: &N<'t>) -> Option<(String, Option<N<'t>>)> {
                     | "dotenvy::var"
                     | "dotenv::var"
             ) || (f == "get" && func.to_ascii_lowercase().contains("config"));
+            let args = node.field("arguments")?;
+            if func == "getattr" {
+                // `getattr(settings, "FERNET_KEY", settings.SECRET_KEY)`
+                let named: Vec<N<'t>> = args.children().filter(|c| c.is_named()).collect();
+                let name = named.get(1).filter(|n| n.kind() == "string")?;
+                return Some((unquote(&name.text())?, named.get(2).cloned()));
+            }
             if !reader {
                 return None;
             }
-            let args = node.field("arguments")?;
             let named: Vec<N<'t>> = args.children().filter(|c| c.is_named()).collect();
             let first = named.first()?;
             if !matches!(first.kind().as_ref(), "string" | "string_literal") {
