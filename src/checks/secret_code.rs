@@ -323,7 +323,7 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
         {
             continue;
         }
-        if kind == "assignment" && is_settings_class(&node) {
+        if kind == "assignment" && node.field("type").is_some() && is_settings_class(&node) {
             continue; // pydantic settings defaults belong to secret-fallback
         }
         let Some(range) = literal_range(&value) else {
