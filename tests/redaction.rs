@@ -54,6 +54,11 @@ const SECRETS: &[&str] = &[
     "Zq8r2LxT9b4Nw7Vc1mKpYt6u",
     "ghp_C3J27XDCG2LmlZGEONYlgCtjfIZ4SOcMz9CP",
     "8f3a9c1e7b2d4f6a0c5e9b1d3f7a2c4e",
+    // config/production.yaml, deploy/terraform/prod.tfvars, tests/test_auth.py
+    "Mq7vX2pL9tR4wZ8kB3nJ5cY1",
+    "Orders-Yaml-Pass-9",
+    "Vq8Lm2Xr7Tz4Pn9Kw3Bd6Hs",
+    "ghp_Tq7Zr2Lx9Vb4Nw7Kc1mPy6Ud3Hs8Ef5Ga0Jb",
     // scripts/release.sh
     "Rg7pX2kL9mQ4tW8zV3nB5cJ1",
     "T6D39ZZZZ/BG4ZDMEN2/khvMdgaKjIg8xNbe3nNyjOq9",
