@@ -302,6 +302,11 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
         let (Some(target), Some(value)) = (target, value) else {
             continue;
         };
+        // A Python dict key that is a variable (`{Token: "#f8f8f2"}`) names
+        // nothing.
+        if kind == "pair" && target.kind() == "identifier" {
+            continue;
+        }
         let Some(name) = target_name(&target) else {
             continue;
         };

@@ -127,6 +127,17 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     {
         return true;
     }
+    // Colors, anchors and regular expressions: `#f8f8f2`, `#text`,
+    // `[A-Z][a-z]+`, `^\d{6}$`.
+    let regex_like = v.starts_with(['[', '^', '#'])
+        || v.starts_with("(?")
+        || v.ends_with('$')
+        || ["\\d", "\\w", "\\s", "\\b", ".*", ".+", "[^"]
+            .iter()
+            .any(|m| v.contains(m));
+    if regex_like {
+        return false;
+    }
     // `SYS_KEY = "include"`: a name that is only `*_key` holds a secret
     // only when the value is more than a plain word.
     let strong = [
