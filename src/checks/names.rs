@@ -147,7 +147,9 @@ pub fn is_secret_name(name: &str) -> bool {
         "secs",
     ];
     yes && !NO.iter().any(|w| compact.ends_with(w))
-        && !compact.starts_with("public")
+        && !["public", "reactapp", "vite", "gatsby", "expopublic"]
+            .iter()
+            .any(|p| compact.starts_with(p))
         && !NO_SUFFIX.iter().any(|w| compact.ends_with(w))
         && !NEVER.iter().any(|w| compact.contains(w))
         && !matches!(compact.as_str(), "pwd" | "oldpwd")
@@ -367,6 +369,8 @@ mod tests {
             "SESSION_COOKIE",
             "TOKEN_EXPIRY",
             "TOKEN_REFRESH_INTERVAL",
+            "REACT_APP_MAPS_API_KEY",
+            "VITE_API_KEY",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
