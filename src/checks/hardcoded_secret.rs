@@ -1,8 +1,9 @@
 //! `hardcoded-secret` and `secret-placeholder`: a literal value given to a
 //! secret-named variable, setting, argument or key. Code slots (Python,
 //! JS/TS, Rust assignments, declarations, keyword arguments, dict/object
-//! entries, struct fields) and connection URLs come from
-//! [`super::secret_code`], config formats from [`super::secret_config`].
+//! entries, struct fields) come from [`super::secret_code`], signing keys
+//! and connection URLs from [`super::secret_usage`], config formats from
+//! [`super::secret_config`].
 //! Each candidate's value is classified once
 //! ([`names::classify_secret_value`]): real-looking literals go to
 //! `hardcoded-secret`, placeholder words (`changeme`) to
@@ -11,7 +12,7 @@
 
 use super::names::{self, SecretValue};
 use super::secret_values::{code_value_is_secret, credential_like, is_key_only};
-use super::{secret_code, secret_config, tokens, Check, Hit};
+use super::{secret_code, secret_config, secret_usage, tokens, Check, Hit};
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use std::ops::Range;
@@ -88,7 +89,7 @@ fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
     }
     let example = is_example_file(file);
     if !example {
-        secret_code::url_credentials(file, &mut candidates);
+        secret_usage::url_credentials(file, &mut candidates);
     }
     for c in candidates {
         let Some(value) = file.text.get(c.value.clone()) else {

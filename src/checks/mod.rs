@@ -12,6 +12,8 @@ pub mod pyimports;
 pub mod secret_code;
 pub mod secret_config;
 pub mod secret_derivation;
+pub mod secret_k8s;
+pub mod secret_usage;
 pub mod secret_values;
 pub mod tokens;
 

@@ -1,9 +1,9 @@
 //! Secret-named slots in config formats, for `hardcoded-secret` and
 //! `secret-placeholder`: `.env` entries, Dockerfile `ENV`/`ARG`, compose
 //! `environment:` (map and list forms) and `build.args`, Kubernetes
-//! container `env` values (not `valueFrom`), ConfigMap `data`, Secret
-//! `stringData`, and any secret-named key of other YAML, TOML and JSON
-//! files (there only random-looking values count: see `Place::Config`).
+//! manifests (through [`super::secret_k8s`]), and any secret-named key of
+//! other YAML, TOML and JSON files (there only credential-looking values
+//! count: see `Place::Config`).
 
 use super::hardcoded_secret::{Candidate, Place};
 use super::names;
@@ -58,7 +58,7 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
             for d in &doc.documents {
                 match file.language {
                     Language::Compose => compose(file, d, out),
-                    Language::Kubernetes => kubernetes(file, d, out),
+                    Language::Kubernetes => super::secret_k8s::collect(file, d, out),
                     _ => generic(file, d, out),
                 }
             }
@@ -67,7 +67,7 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
     }
 }
 
-fn push(out: &mut Vec<Candidate>, name: &str, value: Range<usize>, place: Place) {
+pub fn push(out: &mut Vec<Candidate>, name: &str, value: Range<usize>, place: Place) {
     out.push(Candidate {
         name: name.to_string(),
         value,
@@ -100,7 +100,7 @@ fn offset_of(file: &ParsedFile, line: u32, column: u32) -> usize {
             .map_or(text.len(), |(i, _)| i)
 }
 
-fn scalar_range(file: &ParsedFile, node: &CNode) -> Option<(String, Range<usize>)> {
+pub fn scalar_range(file: &ParsedFile, node: &CNode) -> Option<(String, Range<usize>)> {
     let value = node.as_str()?.to_string();
     let r = locate(&file.text, offset_of(file, node.line, node.column), &value)?;
     Some((value, r))
@@ -198,61 +198,6 @@ fn compose(file: &ParsedFile, doc: &CNode, out: &mut Vec<Candidate>) {
     }
 }
 
-fn kubernetes(file: &ParsedFile, doc: &CNode, out: &mut Vec<Candidate>) {
-    let kind = doc.get("kind").and_then(CNode::as_str).unwrap_or("");
-    let name = doc
-        .path(&["metadata", "name"])
-        .and_then(CNode::as_str)
-        .unwrap_or("")
-        .to_string();
-    let data_place = match kind {
-        "ConfigMap" => Some((Place::ConfigMap(name.clone()), "data")),
-        "Secret" => Some((Place::K8sSecret(name.clone()), "stringData")),
-        _ => None,
-    };
-    if let Some((place, key)) = data_place {
-        if let Some(data) = doc.get(key) {
-            for (k, v) in data.entries() {
-                if names::is_secret_name(&k.name) || k.name.ends_with(".key") {
-                    if let Some((_, r)) = scalar_range(file, v) {
-                        push(out, &k.name, r, place.clone());
-                    }
-                }
-            }
-        }
-        if kind == "Secret" {
-            secret_data(file, doc, &name, out);
-        }
-        return;
-    }
-    // Containers anywhere (Deployment, CronJob, Pod...): maps with `env`.
-    let mut stack: Vec<&CNode> = vec![doc];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            CValue::Map(entries) => {
-                if let Some(env) = node.get("env") {
-                    let ct = node.get("name").and_then(CNode::as_str).unwrap_or("?");
-                    for item in env.items() {
-                        let Some(n) = item.get("name").and_then(CNode::as_str) else {
-                            continue;
-                        };
-                        if !names::is_secret_name(n) || item.get("valueFrom").is_some() {
-                            continue;
-                        }
-                        if let Some((_, r)) = item.get("value").and_then(|v| scalar_range(file, v))
-                        {
-                            push(out, n, r, Place::Container(ct.to_string()));
-                        }
-                    }
-                }
-                stack.extend(entries.iter().map(|(_, v)| v));
-            }
-            CValue::Seq(items) => stack.extend(items.iter()),
-            _ => {}
-        }
-    }
-}
-
 /// Any other YAML/TOML/JSON: secret-named keys with string values.
 fn generic(file: &ParsedFile, doc: &CNode, out: &mut Vec<Candidate>) {
     let mut stack: Vec<&CNode> = vec![doc];
@@ -271,59 +216,5 @@ fn generic(file: &ParsedFile, doc: &CNode, out: &mut Vec<Candidate>) {
             CValue::Seq(items) => stack.extend(items.iter()),
             _ => {}
         }
-    }
-}
-
-/// A Secret manifest's base64 `data`: reported when the decoded value is a
-/// real-looking secret (not empty, a placeholder or a template).
-fn secret_data(file: &ParsedFile, doc: &CNode, name: &str, out: &mut Vec<Candidate>) {
-    let Some(data) = doc.get("data") else { return };
-    for (k, v) in data.entries() {
-        if !(names::is_secret_name(&k.name) || k.name.ends_with(".key")) {
-            continue;
-        }
-        let Some((encoded, r)) = scalar_range(file, v) else {
-            continue;
-        };
-        let decoded = base64_decode(encoded.trim()).and_then(|b| String::from_utf8(b).ok());
-        let Some(decoded) = decoded else { continue };
-        if names::classify_secret_value(&decoded) == names::SecretValue::Literal {
-            push(out, &k.name, r, Place::K8sSecret(name.to_string()));
-        }
-    }
-}
-
-/// Standard base64 (with or without padding); `None` on anything else.
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes().filter(|c| *c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = ((acc << 6) | u32::from(v)) & 0x00ff_ffff;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
-        }
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64() {
-        assert_eq!(base64_decode("Y2hhbmdlbWU="), Some(b"changeme".to_vec()));
-        assert_eq!(base64_decode("YWI"), Some(b"ab".to_vec()));
-        assert_eq!(base64_decode("not base64!"), None);
     }
 }
