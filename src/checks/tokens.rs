@@ -132,6 +132,36 @@ fn formats() -> &'static [Format] {
                 true,
             ),
             (
+                "a Twilio API key",
+                r"\b(?P<s>SK[0-9a-fA-F]{32})\b",
+                true,
+            ),
+            (
+                "a Mailgun API key",
+                r"\b(?P<s>key-[0-9a-zA-Z]{32})\b",
+                true,
+            ),
+            (
+                "a Square access token",
+                r"\b(?P<s>sq0(?:atp-[0-9A-Za-z_-]{22}|csp-[0-9A-Za-z_-]{43}))",
+                true,
+            ),
+            (
+                "a Facebook access token",
+                r"\b(?P<s>EAACEdEose0cBA[0-9A-Za-z]{20,})",
+                true,
+            ),
+            (
+                "a Braintree access token",
+                r"\b(?P<s>access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})",
+                true,
+            ),
+            (
+                "a password on an sshpass command line",
+                r#"sshpass\s+-p\s*['"]?(?P<s>[^\s'"$]{4,})"#,
+                true,
+            ),
+            (
                 "a private key",
                 r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\r|\\n|\s)+(?P<s>[A-Za-z0-9+/=:,\\\s-]{64,}?)(?:\\r|\\n|\s)*-----END",
                 true,
@@ -198,7 +228,7 @@ mod tests {
 
     #[test]
     fn formats_compile_and_match() {
-        assert_eq!(formats().len(), 23);
+        assert_eq!(formats().len(), 29);
         let aws = ["AKIA", "Q3EGRTYQWN5VJ6PL"].concat();
         assert!(contains_known(&format!("key = \"{aws}\"")));
         assert!(!contains_known("AKIAIOSFODNN7EXAMPLE"));
