@@ -186,10 +186,10 @@ fn message(c: &Candidate, want: SecretValue) -> String {
         }
         Place::Dotenv => format!("committed env file sets secret `{n}` to a literal value"),
         Place::Dockerfile(true) => {
-            format!("Dockerfile `ENV` bakes secret `{n}` into every layer of the image")
+            format!("`ENV` in the Dockerfile bakes secret `{n}` into every layer of the image")
         }
         Place::Dockerfile(false) => {
-            format!("Dockerfile `ARG` default for secret `{n}` is kept in the image history")
+            format!("`ARG` default for secret `{n}` is kept in the image history")
         }
         Place::Compose(svc) => {
             format!("compose service `{svc}` sets secret `{n}` to a literal value")
@@ -198,10 +198,10 @@ fn message(c: &Candidate, want: SecretValue) -> String {
             "container `{ct}` sets secret `{n}` as a literal env value instead of `valueFrom.secretKeyRef`"
         ),
         Place::ConfigMap(cm) => {
-            format!("ConfigMap `{cm}` holds secret `{n}` in plain text; use a Secret")
+            format!("secret `{n}` is kept in plain text in ConfigMap `{cm}`; use a Secret")
         }
         Place::K8sSecret(s) => {
-            format!("Secret manifest `{s}` commits the value of `{n}` to the repository")
+            format!("the value of `{n}` is committed in the Secret manifest `{s}`")
         }
         Place::Config => format!("config key `{n}` holds a hardcoded credential"),
         Place::SigningKey(f) => format!(
