@@ -158,3 +158,48 @@ fn binary_output_redacts_every_secret() {
         assert_no_secret(&stderr, &format!("{format} stderr"));
     }
 }
+
+/// Every finding of the secret rules on their own `bad` examples masks
+/// something in its snippet, except an empty default (nothing to hide) and
+/// a signing call whose key is defined on another line (masked there).
+#[test]
+fn rule_examples_mask_their_secrets() {
+    let registry = Registry::load(&[] as &[&str]).expect("built-in rules load");
+    let secret_rules = [
+        "hardcoded-secret",
+        "leaked-credential",
+        "secret-placeholder",
+        "secret-fallback",
+    ];
+    let mut checked = 0;
+    for (idx, rule) in registry.rules.iter().enumerate() {
+        if !secret_rules.contains(&rule.meta.id.as_str()) {
+            continue;
+        }
+        for ex in &rule.examples {
+            let Some(bad) = &ex.bad else { continue };
+            let language = if ex.language.is_yaml() {
+                ex.language.refine_yaml(bad)
+            } else {
+                ex.language
+            };
+            let parsed = prodready::parse::parse(language, ex.path.clone(), bad.clone());
+            for f in prodready::engine::check_parsed(&parsed, &registry, Some(idx)) {
+                if f.message.contains("empty string")
+                    || f.message.contains("a key hardcoded in this file")
+                {
+                    continue;
+                }
+                checked += 1;
+                assert!(
+                    f.snippet.contains("**"),
+                    "{}: finding at line {} shows no masked value: {}",
+                    rule.meta.id,
+                    f.line,
+                    f.snippet
+                );
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} findings checked");
+}
