@@ -101,6 +101,12 @@ pub fn is_secret_name(name: &str) -> bool {
         "hotkey",
         "hashed",
         "existing",
+        "placeholder",
+        "example",
+        "sample",
+        "dummy",
+        "fake",
+        "mock",
         "passwordhash",
         "tokenhash",
         "prompt",
@@ -371,6 +377,9 @@ mod tests {
             "TOKEN_REFRESH_INTERVAL",
             "REACT_APP_MAPS_API_KEY",
             "VITE_API_KEY",
+            "PLACEHOLDER_TOKEN",
+            "EXAMPLE_API_KEY",
+            "fakePassword",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
