@@ -29,6 +29,58 @@ fn norm(s: &str) -> String {
     s.to_ascii_lowercase().replace(['_', '-'], "")
 }
 
+/// What a secret is for, without the generic words: `REFRESH_TOKEN_SECRET`
+/// → `[refresh]`, `GH_TOKEN` → `[gh]`, `SECRET_KEY` → `[]`.
+fn purpose(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        let boundary = matches!(c, '_' | '-' | '.') || (c.is_ascii_uppercase() && prev_lower);
+        if boundary && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        if c.is_ascii_alphanumeric() {
+            cur.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase();
+    }
+    words.push(cur);
+    const GENERIC: &[&str] = &[
+        "secret", "key", "token", "password", "pass", "passwd", "pwd", "api", "app", "env",
+        "settings", "config", "access", "auth",
+    ];
+    words
+        .into_iter()
+        .filter(|w| !w.is_empty() && !GENERIC.contains(&w.as_str()))
+        .collect()
+}
+
+/// `gh` for `github`, `db` for `database`: a short word with the same first
+/// letter whose letters appear in order in the long one.
+fn abbreviates(short: &str, long: &str) -> bool {
+    if short == long {
+        return true;
+    }
+    let mut it = long.chars();
+    short.len() <= 4
+        && short.chars().next() == long.chars().next()
+        && short.chars().all(|c| it.any(|l| l == c))
+}
+
+/// Two names for the same credential: `GITHUB_TOKEN`/`GH_TOKEN`,
+/// `DATABASE_PASSWORD`/`DB_PASSWORD`, `OPENAI_API_KEY`/`OPENAI_KEY`.
+fn is_alias(a: &str, b: &str) -> bool {
+    let (pa, pb) = (purpose(a), purpose(b));
+    if pa.is_empty() || pb.is_empty() || pa.len() != pb.len() {
+        return norm(a) == norm(b);
+    }
+    pa.iter().zip(&pb).all(|(x, y)| {
+        let (s, l) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+        abbreviates(s, l)
+    })
+}
+
 /// The env var a Python/JS env read names, if the node is one, and its
 /// default argument when it has one.
 fn env_read<'t>(node: &N<'t>) -> Option<(String, Option<N<'t>>)> {
@@ -211,7 +263,7 @@ impl Check for SecretDerivation {
                 continue;
             }
             let refs = secret_refs(&fallback);
-            if refs.iter().any(|r| norm(r) == norm(&name)) {
+            if refs.iter().any(|r| is_alias(r, &name)) {
                 continue;
             }
             let Some(other) = refs.first() else { continue };
@@ -243,6 +295,16 @@ mod tests {
         assert_eq!(hits(Language::TypeScript, ts).len(), 1, "{ts}");
         let rs = "fn f() { let r = std::env::var(\"REFRESH_SECRET\").unwrap_or_else(|_| jwt_secret.clone()); }\n";
         assert_eq!(hits(Language::Rust, rs).len(), 1, "{rs}");
+        let alias = "T = os.getenv(\"GITHUB_TOKEN\") or os.getenv(\"GH_TOKEN\")\n";
+        assert!(hits(Language::Python, alias).is_empty(), "{alias}");
+        let db = "P = os.getenv(\"DATABASE_PASSWORD\") or settings.DB_PASSWORD\n";
+        assert!(hits(Language::Python, db).is_empty(), "{db}");
+        assert!(is_alias("OPENAI_API_KEY", "OPENAI_KEY"));
+        assert!(!is_alias("REFRESH_TOKEN_SECRET", "JWT_SECRET"));
+        assert!(!is_alias("ENCRYPTION_KEY", "SECRET_KEY"));
+        assert!(!is_alias("COOKIE_SECRET", "accessSecret"));
+        assert!(!is_alias("JWT_REFRESH_SECRET", "JWT_SECRET"));
+        assert!(is_alias("GITHUB_TOKEN", "GH_TOKEN"));
         let py = "K = os.getenv(\"DATA_KEY\") or SECRET_KEY\n";
         assert_eq!(hits(Language::Python, py).len(), 1);
     }
