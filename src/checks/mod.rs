@@ -5,9 +5,18 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod hardcoded_secret;
 pub mod invalid_suppression;
+pub mod leaked_credential;
 pub mod names;
 pub mod pyimports;
+pub mod secret_code;
+pub mod secret_config;
+pub mod secret_derivation;
+pub mod secret_k8s;
+pub mod secret_usage;
+pub mod secret_values;
+pub mod tokens;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -62,10 +71,16 @@ pub trait Check: Sync {
 }
 
 /// Every check, by the name rule files use.
-pub static CHECKS: &[(&str, &dyn Check)] = &[(
-    "invalid-suppression",
-    &invalid_suppression::InvalidSuppression,
-)];
+pub static CHECKS: &[(&str, &dyn Check)] = &[
+    (
+        "invalid-suppression",
+        &invalid_suppression::InvalidSuppression,
+    ),
+    ("hardcoded_secret", &hardcoded_secret::HardcodedSecret),
+    ("secret_placeholder", &hardcoded_secret::SecretPlaceholder),
+    ("leaked_credential", &leaked_credential::LeakedCredential),
+    ("secret_derivation", &secret_derivation::SecretDerivation),
+];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)

@@ -62,7 +62,6 @@ pub fn is_secret_name(name: &str) -> bool {
         "maxlength",
         "label",
         "placeholder",
-        "cookie",
     ];
     let yes = YES.iter().any(|w| compact.contains(w))
         || lower.ends_with("_key")
@@ -71,18 +70,95 @@ pub fn is_secret_name(name: &str) -> bool {
     const NEVER: &[&str] = &[
         "public",
         "publishable",
-        "expire",
+        "expir",
         "ttl",
         "lifetime",
         "timeout",
         "minutes",
         "seconds",
         "length",
+        "tokenizer",
+        "maxtoken",
+        "numtoken",
+        "tokencount",
+        "tokenlimit",
+        "tokensper",
+        "tokenusage",
+        "cachekey",
+        "sortkey",
+        "partitionkey",
+        "primarykey",
+        "foreignkey",
+        "idempotencykey",
+        "objectkey",
+        "bucketkey",
+        "storagekey",
+        "lookupkey",
+        "routingkey",
+        "shardkey",
+        "dedupkey",
+        "groupkey",
+        "hotkey",
+        "hashed",
+        "existing",
+        "placeholder",
+        "example",
+        "sample",
+        "dummy",
+        "fake",
+        "mock",
+        "passwordhash",
+        "tokenhash",
+        "prompt",
+        "question",
     ];
-    yes && !NO
-        .iter()
-        .any(|w| compact.ends_with(w) || compact.starts_with(w))
+    // Names that end like this describe a secret rather than hold one:
+    // `JWT_SECRET_ENV = "JWT_SECRET"`, `TOKEN_ERROR = "invalid token"`.
+    const NO_SUFFIX: &[&str] = &[
+        "cookie",
+        "env",
+        "envvar",
+        "var",
+        "error",
+        "errors",
+        "message",
+        "msg",
+        "text",
+        "description",
+        "help",
+        "title",
+        "arn",
+        "region",
+        "limit",
+        "usage",
+        "scope",
+        "scopes",
+        "mode",
+        "provider",
+        "backend",
+        "strategy",
+        "manager",
+        "rotation",
+        "class",
+        "id",
+        "ids",
+        "interval",
+        "retries",
+        "attempts",
+        "size",
+        "bytes",
+        "days",
+        "hours",
+        "mins",
+        "secs",
+    ];
+    yes && !NO.iter().any(|w| compact.ends_with(w))
+        && !["public", "reactapp", "vite", "gatsby", "expopublic"]
+            .iter()
+            .any(|p| compact.starts_with(p))
+        && !NO_SUFFIX.iter().any(|w| compact.ends_with(w))
         && !NEVER.iter().any(|w| compact.contains(w))
+        && !matches!(compact.as_str(), "pwd" | "oldpwd")
 }
 
 /// Does a name hold a password (what users type), rather than any secret?
@@ -126,6 +202,117 @@ pub fn is_placeholder(value: &str) -> bool {
     WORDS.iter().any(|w| v.contains(w)) || v.chars().all(|c| c == v.chars().next().unwrap_or('x'))
 }
 
+/// Does a value point at a secret kept elsewhere instead of holding one:
+/// `${JWT_SECRET}`, `$(cat /run/secrets/x)`, `{{ .Values.key }}`,
+/// `%(DB_PASSWORD)s`, `vault:secret/data/x#key`, a file path?
+pub fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    const PREFIXES: &[&str] = &[
+        "${",
+        "$(",
+        "{{",
+        "%(",
+        "#{",
+        "@microsoft.keyvault",
+        "vault:",
+        "ref+",
+        "arn:aws:",
+        "op://",
+        "sm://",
+        "secret://",
+        "secrets://",
+        "env:",
+        "file:",
+        "/",
+        "./",
+        "../",
+        "~/",
+        "!ref",
+        "!sub",
+        "!getatt",
+    ];
+    if PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // `$JWT_SECRET`, `$JWT_SECRET_FILE`
+    if let Some(rest) = v.strip_prefix('$') {
+        return rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '{');
+    }
+    v.contains("${") || v.contains("{{") || lower.contains("/secrets/")
+}
+
+/// Is a value a template marker that cannot work as a secret at all:
+/// `<your-key>`, `xxxxxxxx`, `********`, `...`?
+pub fn is_template_marker(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    let first = v.chars().next().unwrap_or('x');
+    (v.starts_with('<') && v.ends_with('>'))
+        || v.starts_with("[") && v.ends_with(']')
+        || v.contains("xxx")
+        || v.contains("***")
+        || v.contains("...")
+        || v.chars().all(|c| c == first)
+}
+
+/// What a literal assigned to a secret name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretValue {
+    /// Not a secret: empty, a reference, a template marker, a number or
+    /// a boolean.
+    Ignore,
+    /// A placeholder word (`changeme`, `your-api-key`): the service runs
+    /// with a publicly known value if nobody replaces it.
+    Placeholder,
+    /// Looks like a real secret.
+    Literal,
+}
+
+pub fn classify_secret_value(value: &str) -> SecretValue {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    // Password hashes are not passwords: `$2b$12$...`, `$argon2id$...`.
+    let hash_prefixes = [
+        "$2a$",
+        "$2b$",
+        "$2y$",
+        "$argon2",
+        "$scrypt$",
+        "pbkdf2_sha",
+        "$pbkdf2",
+    ];
+    if v.chars().count() < 4
+        || hash_prefixes.iter().any(|p| lower.starts_with(p))
+        || is_reference(v)
+        || is_template_marker(v)
+        || matches!(
+            lower.as_str(),
+            "true" | "false" | "null" | "none" | "nil" | "undefined" | "yes" | "no"
+        )
+        || v.parse::<f64>().is_ok()
+    {
+        return SecretValue::Ignore;
+    }
+    if is_placeholder(v) {
+        SecretValue::Placeholder
+    } else {
+        SecretValue::Literal
+    }
+}
+
+/// Does a value look like a generated secret rather than a word: long,
+/// no whitespace, mixed character classes, high entropy?
+pub fn looks_random(value: &str) -> bool {
+    let v = value.trim();
+    let len = v.chars().count();
+    let digits = v.chars().any(|c| c.is_ascii_digit());
+    let letters = v.chars().any(|c| c.is_ascii_alphabetic());
+    len >= 12 && !v.chars().any(char::is_whitespace) && digits && letters && entropy(v) >= 3.2
+}
+
 /// Shannon entropy in bits per character.
 pub fn entropy(s: &str) -> f64 {
     let mut counts = [0usize; 256];
@@ -163,6 +350,9 @@ mod tests {
             "AUTH_SERVICE_API_KEY",
             "ENCRYPTION_KEY",
             "client_secret",
+            "COOKIE_SECRET",
+            "FIELD_SIGNING_KEY",
+            "FILE_ENCRYPTION_KEY",
         ] {
             assert!(is_secret_name(yes), "{yes}");
         }
@@ -176,6 +366,20 @@ mod tests {
             "ACCESS_TOKEN_EXPIRE_MINUTES",
             "PASSWORD_MIN_LENGTH",
             "monkey",
+            "MAX_TOKENS",
+            "PWD",
+            "JWT_SECRET_ENV",
+            "TOKEN_ERROR",
+            "AWS_ACCESS_KEY_ID",
+            "CACHE_KEY",
+            "SESSION_COOKIE",
+            "TOKEN_EXPIRY",
+            "TOKEN_REFRESH_INTERVAL",
+            "REACT_APP_MAPS_API_KEY",
+            "VITE_API_KEY",
+            "PLACEHOLDER_TOKEN",
+            "EXAMPLE_API_KEY",
+            "fakePassword",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
@@ -189,6 +393,12 @@ mod tests {
         assert!(is_placeholder("xxxxxxxx"));
         assert!(!is_placeholder("s3cr3t-Pr0d-k3y-9f8a"));
         assert!(entropy("aaaaaaaa") < 0.1);
+        assert_eq!(classify_secret_value("${JWT_SECRET}"), SecretValue::Ignore);
+        assert_eq!(classify_secret_value("<your-key>"), SecretValue::Ignore);
+        assert_eq!(classify_secret_value("changeme"), SecretValue::Placeholder);
+        assert_eq!(classify_secret_value("s3cr3t-Pr0d"), SecretValue::Literal);
+        assert!(looks_random("q8Zr2Lx9Tb4Nw7Vc"));
+        assert!(!looks_random("Contrasena"));
         assert!(entropy("q8Zr2Lx9Tb4Nw7Vc") > 3.5);
     }
 }

@@ -1,0 +1,137 @@
+//! `leaked-credential`: credentials in a well-known format anywhere in any
+//! file ([`super::tokens`]: AWS, GitHub, Stripe live, Slack, Google, private
+//! key blocks, JWTs...), AWS secret access keys next to an AWS name, and in
+//! plain text formats (shell, ini, properties, Terraform) random-looking
+//! values assigned to secret names. Structured files (code, `.env`, YAML,
+//! TOML, JSON, Dockerfile) leave that last case to `hardcoded-secret`.
+
+use super::names;
+use super::{tokens, Check, Hit};
+use crate::lang::Language;
+use crate::parse::ParsedFile;
+use crate::rules::meta::{Confidence, Severity};
+use regex::Regex;
+use std::sync::OnceLock;
+
+pub struct LeakedCredential;
+
+fn aws_secret_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?i)aws[a-z0-9_.-]{0,30}?(?:secret|sk)[a-z0-9_.-]{0,20}["']?\s*[:=]{1,2}>?\s*["']?(?P<s>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        )
+        .ok()
+    })
+    .as_ref()
+}
+
+fn assignment_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?m)^[ \t]*(?:export[ \t]+|set[ \t]+|variable[ \t]+)?["']?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*["']?(?P<s>[^\s"'#;,]{12,})"#,
+        )
+        .ok()
+    })
+    .as_ref()
+}
+
+/// Is `value` an AWS secret access key standing next to an AWS name? (Used
+/// by `hardcoded-secret` to leave it to this rule.)
+pub fn is_aws_secret(name: &str, value: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("aws")
+        && value.len() == 40
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+')
+        && names::entropy(value) >= 3.5
+}
+
+impl Check for LeakedCredential {
+    fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
+        let text = &file.text;
+        for f in tokens::find_all(text) {
+            let sev = if f.critical {
+                Severity::Critical
+            } else {
+                Severity::High
+            };
+            let conf = if f.what == "a JSON Web Token" {
+                Confidence::Medium
+            } else {
+                Confidence::High
+            };
+            // A private key is reported from its BEGIN line.
+            let start = if f.what == "a private key" {
+                text[..f.range.start]
+                    .rfind("-----BEGIN")
+                    .unwrap_or(f.range.start)
+            } else {
+                f.range.start
+            };
+            out.push(
+                Hit::new(
+                    start..f.range.end,
+                    format!(
+                        "{} is committed in this file; revoke it and load it from a secret store",
+                        f.what
+                    ),
+                )
+                .severity(sev)
+                .confidence(conf)
+                .secret(f.range.clone()),
+            );
+        }
+        if let Some(re) = aws_secret_re() {
+            for c in re.captures_iter(text) {
+                let Some(s) = c.name("s") else { continue };
+                if names::entropy(s.as_str()) < 3.5
+                    || s.as_str().to_ascii_lowercase().contains("example")
+                {
+                    continue;
+                }
+                out.push(
+                    Hit::new(
+                        s.range(),
+                        "an AWS secret access key is committed in this file; revoke it and load it from a secret store",
+                    )
+                    .severity(Severity::Critical)
+                    .secret(s.range()),
+                );
+            }
+        }
+        if file.language != Language::Text {
+            return;
+        }
+        let Some(re) = assignment_re() else { return };
+        for c in re.captures_iter(text) {
+            let (Some(name), Some(s)) = (c.name("name"), c.name("s")) else {
+                continue;
+            };
+            let value = s.as_str();
+            if !names::is_secret_name(name.as_str())
+                || names::classify_secret_value(value) != names::SecretValue::Literal
+                || !names::looks_random(value)
+                || names::entropy(value) < 3.5
+                || tokens::contains_known(value)
+                || is_aws_secret(name.as_str(), value)
+            {
+                continue;
+            }
+            out.push(
+                Hit::new(
+                    s.range(),
+                    format!(
+                        "random-looking value assigned to `{}` looks like a live credential",
+                        name.as_str()
+                    ),
+                )
+                .severity(Severity::High)
+                .confidence(Confidence::Medium)
+                .secret(s.range()),
+            );
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! How much a value assigned to a secret name looks like a credential, for
+//! `hardcoded-secret`: filters for code (names, labels, formats, prose) and
+//! for generic config files.
+
+/// In a generic config file, a password/secret/token key whose value is a
+/// single token mixing letters with digits or symbols (`db_password:
+/// s3cret!`), not a word (`password: Passwort`) or prose.
+pub fn credential_like(name: &str, value: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let strong = [
+        "passw",
+        "pwd",
+        "secret",
+        "token",
+        "credential",
+        "passphrase",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    let v = value.trim();
+    // `secretKey: jwt-secret`, `existingSecret: api-secrets`: names of
+    // secrets kept elsewhere (Helm values, operators).
+    let compact = lower.replace(['_', '-'], "");
+    let names_a_secret = v
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && ["secret", "pass", "token", "key", "cred"]
+            .iter()
+            .any(|w| v.contains(w));
+    strong
+        && !names_a_secret
+        && !compact.ends_with("key")
+        && v.len() >= 6
+        && v.is_ascii()
+        && !v.contains(char::is_whitespace)
+        && v.chars().any(|c| c.is_ascii_alphabetic())
+        && v.chars().any(|c| !c.is_ascii_alphabetic())
+        && !v.contains("://")
+        && !v.contains('/')
+}
+
+/// Names that can only hold a key: any text given to them is one.
+pub fn is_key_only(name: &str) -> bool {
+    let compact = name.to_ascii_lowercase().replace(['_', '-'], "");
+    [
+        "secretkey",
+        "signingkey",
+        "jwtsecret",
+        "sessionsecret",
+        "cookiesecret",
+        "encryptionkey",
+        "hmackey",
+    ]
+    .iter()
+    .any(|w| compact.contains(w))
+}
+
+/// Code-only filters: values that are names, messages or formats rather
+/// than credentials (`TOKEN_TYPE = "bearer"`, `API_KEY = "api_key"`).
+pub fn code_value_is_secret(name: &str, value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    let norm = |s: &str| s.to_ascii_lowercase().replace(['_', '-', '.', ' '], "");
+    if norm(v) == norm(name) || norm(v).is_empty() {
+        return false;
+    }
+    const WORDS: &[&str] = &[
+        "bearer",
+        "basic",
+        "digest",
+        "token",
+        "jwt",
+        "hs256",
+        "hs512",
+        "rs256",
+        "es256",
+        "sha256",
+        "utf-8",
+        "utf8",
+        "ascii",
+        "hex",
+        "base64",
+        "include",
+        "same-origin",
+        "omit",
+        "required",
+        "optional",
+        "none",
+        "disabled",
+        "enabled",
+        "password",
+        "passwd",
+        "pwd",
+        "api_key",
+        "apikey",
+        "access_token",
+        "refresh_token",
+        "id_token",
+    ];
+    // OIDs and version numbers: `1.2.840.113549.1.9.4`.
+    if v.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return false;
+    }
+    if WORDS.contains(&lower.as_str()) {
+        return false;
+    }
+    // ENV_VAR_NAME, snake_case / camelCase / dotted identifiers.
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let is_env_name = v.contains('_')
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let is_snake = v.contains(['_', '.'])
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.');
+    let is_camel = v.chars().all(|c| c.is_ascii_alphabetic())
+        && v.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && v.chars().any(|c| c.is_ascii_uppercase())
+        && v.chars().filter(|c| c.is_ascii_uppercase()).count() <= 3;
+    if is_env_name || is_snake || (is_camel && v.chars().all(ident)) {
+        return false;
+    }
+    // Prose and format strings: messages, labels, `Bearer {}`. A name that
+    // can only be a key (`secret_key`, `jwt_secret`) takes any text as one:
+    // `app.secret_key = "my flask secret"`.
+    let compact = name.to_ascii_lowercase().replace(['_', '-'], "");
+    if is_key_only(name) && !lower.contains("://") && !lower.contains("{}") && !lower.contains("%s")
+    {
+        return true;
+    }
+    // Colors, anchors and regular expressions: `#f8f8f2`, `#text`,
+    // `[A-Z][a-z]+`, `^\d{6}$`.
+    let regex_like = v.starts_with(['[', '^', '#'])
+        || v.starts_with("(?")
+        || v.ends_with('$')
+        || ["\\d", "\\w", "\\s", "\\b", ".*", ".+", "[^"]
+            .iter()
+            .any(|m| v.contains(m));
+    if regex_like {
+        return false;
+    }
+    // `SYS_KEY = "include"`: a name that is only `*_key` holds a secret
+    // only when the value is more than a plain word.
+    let strong = [
+        "secret",
+        "passw",
+        "pwd",
+        "token",
+        "apikey",
+        "privatekey",
+        "accesskey",
+        "credential",
+        "signingkey",
+        "encryptionkey",
+        "authkey",
+        "passphrase",
+        "masterkey",
+        "fernetkey",
+        "hmackey",
+        "licensekey",
+    ]
+    .iter()
+    .any(|w| compact.contains(w));
+    if !strong && v.chars().all(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let words = v.split_whitespace().count();
+    let label = words >= 2
+        && lower.split_whitespace().any(|w| {
+            ["token", "password", "secret", "key", "passphrase", "api"]
+                .contains(&w.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        });
+    // UI text: "Too short", "Reset password".
+    let ui_text = words >= 2 && v.chars().next().is_some_and(|c| c.is_uppercase());
+    if words >= 3
+        || label
+        || ui_text
+        || v.ends_with([':', '?'])
+        || (words >= 2 && v.ends_with(['.', '!']))
+        || v.contains("{}")
+        || v.contains("%s")
+        || v.contains("{0}")
+        || lower.contains("://")
+    {
+        return false;
+    }
+    true
+}
