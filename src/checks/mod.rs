@@ -5,6 +5,8 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod http_timeout;
+pub mod limits_common;
 pub mod names;
 pub mod pyimports;
 
@@ -61,7 +63,7 @@ pub trait Check: Sync {
 }
 
 /// Every check, by the name rule files use.
-pub static CHECKS: &[(&str, &dyn Check)] = &[];
+pub static CHECKS: &[(&str, &dyn Check)] = &[("http-timeout", &http_timeout::HttpTimeout)];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)

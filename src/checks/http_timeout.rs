@@ -1,0 +1,565 @@
+//! Outbound HTTP calls that can wait forever. Python `requests` (module
+//! functions and `Session` objects) and `urllib.request.urlopen` have no
+//! default timeout; `httpx` has a 5 s default, so only an explicit
+//! `timeout=None` counts; aiohttp sessions fall back to a 5-minute total. In
+//! JavaScript, `axios` and `got` have none, and `fetch` in server code has no
+//! overall deadline. In Rust, the async `reqwest` client has none (the
+//! blocking one defaults to 30 s). A default configured in the same file (a
+//! session subclass or adapter setting a timeout, `axios.defaults.timeout`,
+//! `axios.create({ timeout })`, `socket.setdefaulttimeout`) silences the
+//! calls it covers.
+
+use super::limits_common::{
+    js_args, js_obj_has, py_has_kw_splat, py_kwarg, py_positional, strip_quotes, KeyState, N,
+};
+use super::pyimports::Imports;
+use super::{Check, Hit};
+use crate::lang::Language;
+use crate::parse::ParsedFile;
+use crate::rules::meta::{Confidence, Severity};
+use regex::Regex;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+pub struct HttpTimeout;
+
+impl Check for HttpTimeout {
+    fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
+        let Some(tree) = file.code() else { return };
+        let root = tree.root();
+        match file.language {
+            Language::Python => python(file, &root, tree, out),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => js(file, &root, out),
+            Language::Rust => rust(file, &root, out),
+            _ => {}
+        }
+    }
+}
+
+const REQUESTS_FNS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "request",
+];
+
+static SESSION_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"partial\(\s*[\w.]*\.request\s*,[^)]*timeout|\.request\s*=\s*(functools\.)?partial\(",
+    )
+    .expect("constant regex")
+});
+
+/// Names bound to the value of calls resolving to one of `ctors`, by
+/// assignment (`s = requests.Session()`) or `with ... as s`.
+fn bound_names(root: &N<'_>, imports: &Imports, ctors: &[&str]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for node in root.dfs() {
+        let (target, value) = match node.kind().as_ref() {
+            "assignment" => (node.field("left"), node.field("right")),
+            "as_pattern" => (node.field("alias"), node.child(0)),
+            _ => continue,
+        };
+        let (Some(target), Some(value)) = (target, value) else {
+            continue;
+        };
+        if value.kind() != "call" {
+            continue;
+        }
+        let Some(func) = value.field("function") else {
+            continue;
+        };
+        if ctors.contains(&imports.resolve(&func.text()).as_str()) {
+            names.insert(target.text().trim().to_string());
+        }
+    }
+    names
+}
+
+fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &mut Vec<Hit>) {
+    if !["requests", "httpx", "urllib", "aiohttp", "urlopen"]
+        .iter()
+        .any(|m| file.text.contains(m))
+    {
+        return;
+    }
+    let imports = Imports::collect(tree);
+    let session_default = SESSION_DEFAULT.is_match(&file.text)
+        || root.dfs().any(|c| {
+            c.kind() == "class_definition"
+                && c.field("superclasses").is_some_and(|s| {
+                    let s = s.text();
+                    s.contains("Session") || s.contains("HTTPAdapter")
+                })
+                && c.field("body")
+                    .is_some_and(|b| b.text().contains("timeout"))
+        });
+    let socket_default = file.text.contains("setdefaulttimeout(");
+    let sessions = bound_names(
+        root,
+        &imports,
+        &[
+            "requests.Session",
+            "requests.session",
+            "requests.sessions.Session",
+        ],
+    );
+    let httpx_clients = bound_names(root, &imports, &["httpx.Client", "httpx.AsyncClient"]);
+
+    for call in root.dfs().filter(|n| n.kind() == "call") {
+        let Some(func) = call.field("function") else {
+            continue;
+        };
+        let func_text = func.text();
+        let resolved = imports.resolve(&func_text);
+        let timeout = py_kwarg(&call, "timeout");
+        let timeout_none = timeout.as_ref().is_some_and(|t| t.text() == "None");
+        let splat = py_has_kw_splat(&call);
+        let (obj, method) = match func.kind().as_ref() {
+            "attribute" => (
+                func.field("object").map(|o| o.text().to_string()),
+                func.field("attribute").map(|a| a.text().to_string()),
+            ),
+            _ => (None, None),
+        };
+        let method = method.unwrap_or_default();
+
+        // requests.get(...) and friends.
+        if let Some(name) = resolved.strip_prefix("requests.") {
+            if REQUESTS_FNS.contains(&name) && imports.is_imported("requests") {
+                if timeout_none {
+                    out.push(Hit::new(
+                        call.range(),
+                        format!("`{func_text}` is called with `timeout=None`, so a stalled server blocks this worker forever"),
+                    ));
+                } else if timeout.is_none() && !splat {
+                    out.push(Hit::new(
+                        call.range(),
+                        format!("`{func_text}` is called without `timeout=`, so a stalled server blocks this worker forever"),
+                    ));
+                }
+                continue;
+            }
+        }
+        // Session objects.
+        let direct_session = func.field("object").is_some_and(|o| {
+            o.kind() == "call"
+                && o.field("function").is_some_and(|f| {
+                    imports.resolve(&f.text()) == "requests.Session"
+                        || imports.resolve(&f.text()) == "requests.session"
+                })
+        });
+        if let Some(obj) = &obj {
+            if (sessions.contains(obj.as_str()) || direct_session)
+                && REQUESTS_FNS.contains(&method.as_str())
+            {
+                if timeout_none || (timeout.is_none() && !splat && !session_default) {
+                    out.push(Hit::new(
+                        call.range(),
+                        format!("requests session call `{func_text}` has no timeout and no session default sets one, so a stalled server blocks this worker forever"),
+                    ));
+                }
+                continue;
+            }
+            if httpx_clients.contains(obj.as_str())
+                && (REQUESTS_FNS.contains(&method.as_str()) || method == "stream")
+                && timeout_none
+            {
+                out.push(Hit::new(
+                    call.range(),
+                    format!("`{func_text}` passes `timeout=None`, disabling httpx's default 5 s timeout"),
+                ));
+                continue;
+            }
+        }
+        match resolved.as_str() {
+            r if r.starts_with("httpx.")
+                && timeout_none
+                && (REQUESTS_FNS.contains(&&r[6..])
+                    || matches!(&r[6..], "stream" | "Client" | "AsyncClient")) =>
+            {
+                out.push(Hit::new(
+                    call.range(),
+                    format!("`{func_text}` passes `timeout=None`, disabling httpx's default 5 s timeout"),
+                ));
+            }
+            "httpx.Timeout" => {
+                let pos = py_positional(&call);
+                let read = py_kwarg(&call, "read").is_some_and(|v| v.text() != "None");
+                if pos.first().is_some_and(|p| p.text() == "None") && !read {
+                    out.push(Hit::new(
+                        call.range(),
+                        format!("`{func_text}(None)` disables httpx's read timeout, so a stalled server holds the call forever"),
+                    ));
+                }
+            }
+            "urllib.request.urlopen" | "urllib2.urlopen"
+                if timeout.is_none()
+                    && !splat
+                    && py_positional(&call).len() < 3
+                    && !socket_default =>
+            {
+                out.push(Hit::new(
+                    call.range(),
+                    format!("`{func_text}` is called without `timeout=` and no `socket.setdefaulttimeout` is set, so it can block forever"),
+                ));
+            }
+            "aiohttp.ClientSession" if timeout.is_none() && !splat => {
+                out.push(
+                    Hit::new(
+                        call.range(),
+                        format!("`{func_text}()` has no `timeout=aiohttp.ClientTimeout(...)`, so each request may wait up to aiohttp's 5-minute default"),
+                    )
+                    .severity(Severity::Low)
+                    .confidence(Confidence::Low),
+                );
+            }
+            "aiohttp.ClientTimeout" => {
+                let args = call.field("arguments");
+                let set = args
+                    .map(|a| {
+                        a.children().any(|c| {
+                            c.kind() == "keyword_argument"
+                                && c.field("name").is_some_and(|n| {
+                                    matches!(n.text().as_ref(), "total" | "sock_read")
+                                })
+                                && c.field("value").is_some_and(|v| v.text() != "None")
+                        }) || a.children().any(|c| c.kind() == "dictionary_splat")
+                    })
+                    .unwrap_or(true);
+                if !set {
+                    out.push(Hit::new(
+                        call.range(),
+                        format!("`{func_text}` sets neither `total` nor `sock_read`, which disables aiohttp's timeout entirely"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+const SERVER_MODULES: &[&str] = &[
+    "express",
+    "fastify",
+    "koa",
+    "@koa/router",
+    "koa-router",
+    "@nestjs/common",
+    "@nestjs/core",
+    "hono",
+    "@hapi/hapi",
+    "next/server",
+    "http",
+    "node:http",
+    "https",
+    "node:https",
+    "node-fetch",
+    "undici",
+    "@aws-sdk",
+    "bullmq",
+    "pg",
+    "mongoose",
+    "@prisma/client",
+];
+
+fn import_source(node: &N<'_>) -> Option<String> {
+    match node.kind().as_ref() {
+        "import_statement" => node
+            .field("source")
+            .map(|s| strip_quotes(&s.text()).to_string()),
+        "call_expression" => {
+            let f = node.field("function")?;
+            if f.text() != "require" {
+                return None;
+            }
+            let a = js_args(node);
+            let s = a.first()?;
+            (s.kind() == "string").then(|| strip_quotes(&s.text()).to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Local names bound to a module's default export / namespace.
+fn js_module_names(root: &N<'_>, modules: &[&str]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for node in root.dfs() {
+        let Some(src) = import_source(&node) else {
+            continue;
+        };
+        if !modules.contains(&src.as_str()) {
+            continue;
+        }
+        if node.kind() == "import_statement" {
+            for n in node.dfs() {
+                match n.kind().as_ref() {
+                    "import_clause" => {
+                        for c in n.children().filter(|c| c.kind() == "identifier") {
+                            names.insert(c.text().to_string());
+                        }
+                    }
+                    "namespace_import" => {
+                        for c in n.children().filter(|c| c.kind() == "identifier") {
+                            names.insert(c.text().to_string());
+                        }
+                    }
+                    "import_specifier" => {
+                        let name = n.field("alias").or_else(|| n.field("name"));
+                        if let Some(name) = name {
+                            names.insert(name.text().to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        } else if let Some(decl) = node.ancestors().find(|a| a.kind() == "variable_declarator") {
+            if let Some(name) = decl.field("name") {
+                if name.kind() == "identifier" {
+                    names.insert(name.text().to_string());
+                } else {
+                    for c in name.dfs() {
+                        if c.kind() == "shorthand_property_identifier_pattern" {
+                            names.insert(c.text().to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
+fn is_server_file(file: &ParsedFile, root: &N<'_>) -> bool {
+    let path = file.rel_path.to_ascii_lowercase();
+    let path_hint = [
+        "server",
+        "api/",
+        "routes/",
+        "handlers/",
+        "workers/",
+        "jobs/",
+        "services/",
+    ]
+    .iter()
+    .any(|h| path.contains(h))
+        || path.ends_with("route.ts")
+        || path.ends_with("route.js");
+    path_hint
+        || root.dfs().any(|n| {
+            import_source(&n)
+                .is_some_and(|s| SERVER_MODULES.contains(&s.as_str()) || s.starts_with("@nestjs/"))
+        })
+}
+
+fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+    let text = &file.text;
+    let mut axios = js_module_names(root, &["axios"]);
+    axios.insert("axios".to_string());
+    let got = js_module_names(root, &["got"]);
+    let node_fetch = js_module_names(root, &["node-fetch", "undici"]);
+    let axios_defaults = text.contains("defaults.timeout") || text.contains("config.timeout =");
+    let server = text.contains("fetch(") && is_server_file(file, root);
+
+    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+        let Some(func) = call.field("function") else {
+            continue;
+        };
+        let args = js_args(&call);
+        let (callee, method) = match func.kind().as_ref() {
+            "identifier" => (func.text().to_string(), String::new()),
+            "member_expression" => (
+                func.field("object")
+                    .map(|o| o.text().to_string())
+                    .unwrap_or_default(),
+                func.field("property")
+                    .map(|p| p.text().to_string())
+                    .unwrap_or_default(),
+            ),
+            _ => continue,
+        };
+        let func_text = func.text();
+
+        if axios.contains(&callee) {
+            if method == "create" {
+                let Some(cfg) = args.first() else {
+                    report_axios_create(&call, None, text, out);
+                    continue;
+                };
+                if cfg.kind() == "object" && js_obj_has(cfg, &["timeout"]) == KeyState::Absent {
+                    report_axios_create(&call, Some(cfg), text, out);
+                }
+                continue;
+            }
+            if axios_defaults {
+                continue;
+            }
+            let idx = match method.as_str() {
+                "" => {
+                    if args.first().is_some_and(|a| a.kind() == "object") {
+                        0
+                    } else {
+                        1
+                    }
+                }
+                "get" | "delete" | "head" | "options" => 1,
+                "post" | "put" | "patch" | "postForm" | "putForm" | "patchForm" => 2,
+                "request" => 0,
+                _ => continue,
+            };
+            if config_lacks(&args, idx, &["timeout", "signal"]) {
+                let shown = if method.is_empty() {
+                    callee.clone()
+                } else {
+                    func_text.to_string()
+                };
+                out.push(Hit::new(
+                    call.range(),
+                    format!("`{shown}` request has no `timeout` and no `axios.defaults.timeout` is set, so a stalled upstream holds it open forever"),
+                ));
+            }
+            continue;
+        }
+        if got.contains(&callee) {
+            let idx = match method.as_str() {
+                "" => {
+                    if args.first().is_some_and(|a| a.kind() == "object") {
+                        0
+                    } else {
+                        1
+                    }
+                }
+                "get" | "post" | "put" | "patch" | "delete" | "head" => 1,
+                _ => continue,
+            };
+            if config_lacks(&args, idx, &["timeout", "signal"]) {
+                out.push(Hit::new(
+                    call.range(),
+                    format!("`{func_text}` request has no `timeout`; got waits forever by default"),
+                ));
+            }
+            continue;
+        }
+        if method.is_empty() && callee == "fetch" && (server || node_fetch.contains("fetch")) {
+            if config_lacks(&args, 1, &["signal", "timeout"]) {
+                out.push(
+                    Hit::new(
+                        call.range(),
+                        "server-side `fetch` has no `signal: AbortSignal.timeout(...)`, so a slow upstream holds this request for minutes".to_string(),
+                    )
+                    .confidence(Confidence::Medium),
+                );
+            }
+        } else if method.is_empty()
+            && node_fetch.contains(&callee)
+            && callee != "fetch"
+            && config_lacks(&args, 1, &["signal", "timeout"])
+        {
+            out.push(Hit::new(
+                call.range(),
+                format!("`{callee}` request has no `signal` timeout, so a slow upstream holds it open for minutes"),
+            ));
+        }
+    }
+}
+
+/// Does the options argument at `idx` lack every one of `keys`? Unknown
+/// (a variable or a spread) counts as not lacking.
+fn config_lacks(args: &[N<'_>], idx: usize, keys: &[&str]) -> bool {
+    if args.iter().any(|a| a.kind() == "spread_element") {
+        return false;
+    }
+    match args.get(idx) {
+        None => !args.is_empty(),
+        Some(a) if a.kind() == "object" => js_obj_has(a, keys) == KeyState::Absent,
+        Some(_) => false,
+    }
+}
+
+fn report_axios_create(call: &N<'_>, _cfg: Option<&N<'_>>, text: &str, out: &mut Vec<Hit>) {
+    let name = call
+        .ancestors()
+        .find(|a| a.kind() == "variable_declarator")
+        .and_then(|d| d.field("name"))
+        .map(|n| n.text().to_string());
+    if let Some(name) = &name {
+        if text.contains(&format!("{name}.defaults.timeout")) {
+            return;
+        }
+    }
+    if text.contains("config.timeout =") {
+        return;
+    }
+    let shown = name.map_or_else(|| "instance".to_string(), |n| format!("instance `{n}`"));
+    out.push(Hit::new(
+        call.range(),
+        format!("axios {shown} is created without a `timeout`, so every request through it can hang forever"),
+    ));
+}
+
+static RUST_TIMEOUT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\.(timeout|read_timeout)\s*\(").expect("constant regex"));
+
+fn rust(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+    let text = &file.text;
+    if !text.contains("reqwest") {
+        return;
+    }
+    // Is a bare `Client` the async reqwest client?
+    let async_client = root.dfs().any(|n| {
+        n.kind() == "use_declaration" && {
+            let t = n.text();
+            t.contains("reqwest") && !t.contains("blocking") && t.contains("Client")
+        }
+    });
+    let is_builder = |f: &str| {
+        f == "reqwest::Client::builder"
+            || f == "reqwest::ClientBuilder::new"
+            || ((f == "Client::builder" || f == "ClientBuilder::new") && async_client)
+    };
+    let fname = |call: &N<'_>| {
+        call.field("function")
+            .map(|f| f.text().replace(char::is_whitespace, ""))
+            .unwrap_or_default()
+    };
+    // Each builder call with the outermost call of its method chain.
+    let mut builders = Vec::new();
+    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+        if is_builder(&fname(&call)) {
+            let mut top = call.clone();
+            while let Some(p) = top.parent() {
+                if matches!(p.kind().as_ref(), "field_expression" | "call_expression") {
+                    top = p;
+                } else {
+                    break;
+                }
+            }
+            builders.push((call.range(), top.range(), top.text().to_string()));
+        }
+    }
+    // Timeouts set on single requests (outside any builder chain).
+    let per_request = RUST_TIMEOUT
+        .find_iter(text)
+        .any(|m| !builders.iter().any(|(_, top, _)| top.contains(&m.start())));
+    for (call, _, chain) in &builders {
+        if chain.contains(".build()") && !RUST_TIMEOUT.is_match(chain) && !per_request {
+            out.push(Hit::new(
+                call.clone(),
+                "reqwest client builder sets no `.timeout(...)`, so a stalled server holds requests forever".to_string(),
+            ));
+        }
+    }
+    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+        let f = fname(&call);
+        if f == "reqwest::get" {
+            out.push(Hit::new(
+                call.range(),
+                "`reqwest::get` uses a client without a timeout, so a stalled server holds this task forever".to_string(),
+            ));
+        } else if (f == "reqwest::Client::new" || (f == "Client::new" && async_client))
+            && !per_request
+        {
+            out.push(Hit::new(
+                call.range(),
+                format!("`{f}()` builds a reqwest client with no timeout, and no request in this file sets one"),
+            ));
+        }
+    }
+}
