@@ -5,6 +5,7 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod auth_rate_limit;
 pub mod http_timeout;
 pub mod limits_common;
 pub mod names;
@@ -63,7 +64,10 @@ pub trait Check: Sync {
 }
 
 /// Every check, by the name rule files use.
-pub static CHECKS: &[(&str, &dyn Check)] = &[("http-timeout", &http_timeout::HttpTimeout)];
+pub static CHECKS: &[(&str, &dyn Check)] = &[
+    ("http-timeout", &http_timeout::HttpTimeout),
+    ("auth-rate-limit", &auth_rate_limit::AuthRateLimit),
+];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
