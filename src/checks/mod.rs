@@ -6,6 +6,7 @@
 //! [`CHECKS`].
 
 pub mod auth_rate_limit;
+pub mod container_limits;
 pub mod http_timeout;
 pub mod limits_common;
 pub mod names;
@@ -67,6 +68,7 @@ pub trait Check: Sync {
 pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("http-timeout", &http_timeout::HttpTimeout),
     ("auth-rate-limit", &auth_rate_limit::AuthRateLimit),
+    ("container-limits", &container_limits::ContainerLimits),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
