@@ -11,6 +11,7 @@ pub mod http_timeout;
 pub mod limits_common;
 pub mod names;
 pub mod pyimports;
+pub mod request_body;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -69,6 +70,7 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("http-timeout", &http_timeout::HttpTimeout),
     ("auth-rate-limit", &auth_rate_limit::AuthRateLimit),
     ("container-limits", &container_limits::ContainerLimits),
+    ("request-body", &request_body::RequestBody),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
