@@ -7,6 +7,7 @@
 
 pub mod auth_rate_limit;
 pub mod container_limits;
+pub mod db_pool;
 pub mod http_timeout;
 pub mod limits_common;
 pub mod names;
@@ -71,6 +72,7 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("auth-rate-limit", &auth_rate_limit::AuthRateLimit),
     ("container-limits", &container_limits::ContainerLimits),
     ("request-body", &request_body::RequestBody),
+    ("db-pool", &db_pool::DbPool),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
