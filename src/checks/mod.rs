@@ -13,6 +13,7 @@ pub mod limits_common;
 pub mod names;
 pub mod pyimports;
 pub mod request_body;
+pub mod unbounded_query;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -73,6 +74,7 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("container-limits", &container_limits::ContainerLimits),
     ("request-body", &request_body::RequestBody),
     ("db-pool", &db_pool::DbPool),
+    ("unbounded-query", &unbounded_query::UnboundedQuery),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
