@@ -120,9 +120,9 @@ fn drf_class(class: &N<'_>, out: &mut Vec<Hit>) {
 }
 
 fn rest_framework_settings(node: &N<'_>, out: &mut Vec<Hit>) {
-    if !node
+    if node
         .field("left")
-        .is_some_and(|l| l.text() == "REST_FRAMEWORK")
+        .is_none_or(|l| l.text() != "REST_FRAMEWORK")
     {
         return;
     }
@@ -314,7 +314,7 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
             continue;
         };
         if func.kind() != "member_expression"
-            || !func.field("property").is_some_and(|p| p.text() == "get")
+            || func.field("property").is_none_or(|p| p.text() != "get")
         {
             continue;
         }
@@ -376,10 +376,8 @@ fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
     };
     let shown = func.text().split_whitespace().collect::<Vec<_>>().join(" ");
     match method.as_str() {
-        "findMany" if prisma => {
-            if !options_ok(&["take", "where", "cursor"]) {
-                out.push(hit(call, &format!("`{shown}()` without `take`"), handler));
-            }
+        "findMany" if prisma && !options_ok(&["take", "where", "cursor"]) => {
+            out.push(hit(call, &format!("`{shown}()` without `take`"), handler));
         }
         "find" | "findAll" => {
             let obj_ok = match args.first() {
