@@ -18,7 +18,8 @@ use crate::lang::Language;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use regex::Regex;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 pub struct HttpTimeout;
@@ -49,8 +50,8 @@ static SESSION_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Names bound to the value of calls resolving to one of `ctors`, by
 /// assignment (`s = requests.Session()`) or `with ... as s`.
-fn bound_names(root: &N<'_>, imports: &Imports, ctors: &[&str]) -> HashSet<String> {
-    let mut names = HashSet::new();
+fn bound_names(root: &N<'_>, imports: &Imports, ctors: &[&str]) -> Vec<(String, Range<usize>)> {
+    let mut names = Vec::new();
     for node in root.dfs() {
         let (target, value) = match node.kind().as_ref() {
             "assignment" => (node.field("left"), node.field("right")),
@@ -67,7 +68,7 @@ fn bound_names(root: &N<'_>, imports: &Imports, ctors: &[&str]) -> HashSet<Strin
             continue;
         };
         if ctors.contains(&imports.resolve(&func.text()).as_str()) {
-            names.insert(target.text().trim().to_string());
+            names.push((target.text().trim().to_string(), value.range()));
         }
     }
     names
@@ -102,6 +103,8 @@ fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &
         ],
     );
     let httpx_clients = bound_names(root, &imports, &["httpx.Client", "httpx.AsyncClient"]);
+    // Session creations whose calls lack a timeout: start -> (range, first call).
+    let mut pending: BTreeMap<usize, (Range<usize>, String)> = BTreeMap::new();
 
     for call in root.dfs().filter(|n| n.kind() == "call") {
         let Some(func) = call.field("function") else {
@@ -147,18 +150,32 @@ fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &
                 })
         });
         if let Some(obj) = &obj {
-            if (sessions.contains(obj.as_str()) || direct_session)
-                && REQUESTS_FNS.contains(&method.as_str())
-            {
-                if timeout_none || (timeout.is_none() && !splat && !session_default) {
+            // The nearest creation of this session name before the call.
+            let created = sessions
+                .iter()
+                .filter(|(n, r)| n == obj && r.start < call.range().start)
+                .map(|(_, r)| r.clone())
+                .max_by_key(|r| r.start);
+            if (created.is_some() || direct_session) && REQUESTS_FNS.contains(&method.as_str()) {
+                if timeout_none {
                     out.push(Hit::new(
                         call.range(),
-                        format!("requests session call `{func_text}` has no timeout and no session default sets one, so a stalled server blocks this worker forever"),
+                        format!("requests session call `{func_text}` passes `timeout=None`, so a stalled server blocks this worker forever"),
                     ));
+                } else if timeout.is_none() && !splat && !session_default {
+                    match created {
+                        Some(r) => {
+                            pending.entry(r.start).or_insert((r, func_text.to_string()));
+                        }
+                        None => out.push(Hit::new(
+                            call.range(),
+                            format!("requests session call `{func_text}` has no timeout, so a stalled server blocks this worker forever"),
+                        )),
+                    }
                 }
                 continue;
             }
-            if httpx_clients.contains(obj.as_str())
+            if httpx_clients.iter().any(|(n, _)| n == obj)
                 && (REQUESTS_FNS.contains(&method.as_str()) || method == "stream")
                 && timeout_none
             {
@@ -233,6 +250,12 @@ fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &
             }
             _ => {}
         }
+    }
+    for (range, first) in pending.into_values() {
+        out.push(Hit::new(
+            range,
+            format!("requests session is used without a timeout (e.g. `{first}`) and sets no default, so a stalled server blocks this worker forever"),
+        ));
     }
 }
 
@@ -329,25 +352,52 @@ fn js_module_names(root: &N<'_>, modules: &[&str]) -> HashSet<String> {
 
 fn is_server_file(file: &ParsedFile, root: &N<'_>) -> bool {
     let path = file.rel_path.to_ascii_lowercase();
+    let mut server_import = false;
+    let mut browser_import = false;
+    for n in root.dfs() {
+        if let Some(s) = import_source(&n) {
+            server_import |= SERVER_MODULES.contains(&s.as_str()) || s.starts_with("@nestjs/");
+            browser_import |= BROWSER_MODULES.contains(&s.as_str());
+        }
+    }
+    if server_import {
+        return true;
+    }
+    let browser = browser_import || file.language == Language::Tsx || path.ends_with(".jsx");
     let path_hint = [
         "server",
-        "api/",
-        "routes/",
-        "handlers/",
+        "pages/api/",
+        "app/api/",
+        "/functions/",
+        "lambda",
         "workers/",
         "jobs/",
-        "services/",
+        "cron",
     ]
     .iter()
     .any(|h| path.contains(h))
         || path.ends_with("route.ts")
         || path.ends_with("route.js");
-    path_hint
-        || root.dfs().any(|n| {
-            import_source(&n)
-                .is_some_and(|s| SERVER_MODULES.contains(&s.as_str()) || s.starts_with("@nestjs/"))
-        })
+    path_hint && !browser
 }
+
+fn is_browser_file(file: &ParsedFile, root: &N<'_>) -> bool {
+    file.language == Language::Tsx
+        || file.rel_path.to_ascii_lowercase().ends_with(".jsx")
+        || root
+            .dfs()
+            .any(|n| import_source(&n).is_some_and(|s| BROWSER_MODULES.contains(&s.as_str())))
+}
+
+const BROWSER_MODULES: &[&str] = &[
+    "react",
+    "react-dom",
+    "vue",
+    "svelte",
+    "solid-js",
+    "@angular/core",
+    "preact",
+];
 
 fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
@@ -357,6 +407,12 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     let node_fetch = js_module_names(root, &["node-fetch", "undici"]);
     let axios_defaults = text.contains("defaults.timeout") || text.contains("config.timeout =");
     let server = text.contains("fetch(") && is_server_file(file, root);
+    let browser = (text.contains("axios") || text.contains("got")) && is_browser_file(file, root);
+    let conf = if browser {
+        Confidence::Low
+    } else {
+        Confidence::High
+    };
 
     for call in root.dfs().filter(|n| n.kind() == "call_expression") {
         let Some(func) = call.field("function") else {
@@ -380,11 +436,11 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
         if axios.contains(&callee) {
             if method == "create" {
                 let Some(cfg) = args.first() else {
-                    report_axios_create(&call, None, text, out);
+                    report_axios_create(&call, conf, text, out);
                     continue;
                 };
                 if cfg.kind() == "object" && js_obj_has(cfg, &["timeout"]) == KeyState::Absent {
-                    report_axios_create(&call, Some(cfg), text, out);
+                    report_axios_create(&call, conf, text, out);
                 }
                 continue;
             }
@@ -410,10 +466,13 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
                 } else {
                     func_text.to_string()
                 };
-                out.push(Hit::new(
-                    call.range(),
-                    format!("`{shown}` request has no `timeout` and no `axios.defaults.timeout` is set, so a stalled upstream holds it open forever"),
-                ));
+                out.push(
+                    Hit::new(
+                        call.range(),
+                        format!("`{shown}` request has no `timeout` and no `axios.defaults.timeout` is set, so a stalled upstream holds it open forever"),
+                    )
+                    .confidence(conf),
+                );
             }
             continue;
         }
@@ -430,10 +489,15 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
                 _ => continue,
             };
             if config_lacks(&args, idx, &["timeout", "signal"]) {
-                out.push(Hit::new(
-                    call.range(),
-                    format!("`{func_text}` request has no `timeout`; got waits forever by default"),
-                ));
+                out.push(
+                    Hit::new(
+                        call.range(),
+                        format!(
+                            "`{func_text}` request has no `timeout`; got waits forever by default"
+                        ),
+                    )
+                    .confidence(conf),
+                );
             }
             continue;
         }
@@ -473,7 +537,7 @@ fn config_lacks(args: &[N<'_>], idx: usize, keys: &[&str]) -> bool {
     }
 }
 
-fn report_axios_create(call: &N<'_>, _cfg: Option<&N<'_>>, text: &str, out: &mut Vec<Hit>) {
+fn report_axios_create(call: &N<'_>, conf: Confidence, text: &str, out: &mut Vec<Hit>) {
     let name = call
         .ancestors()
         .find(|a| a.kind() == "variable_declarator")
@@ -488,10 +552,13 @@ fn report_axios_create(call: &N<'_>, _cfg: Option<&N<'_>>, text: &str, out: &mut
         return;
     }
     let shown = name.map_or_else(|| "instance".to_string(), |n| format!("instance `{n}`"));
-    out.push(Hit::new(
-        call.range(),
-        format!("axios {shown} is created without a `timeout`, so every request through it can hang forever"),
-    ));
+    out.push(
+        Hit::new(
+            call.range(),
+            format!("axios {shown} is created without a `timeout`, so every request through it can hang forever"),
+        )
+        .confidence(conf),
+    );
 }
 
 static RUST_TIMEOUT: LazyLock<Regex> =
