@@ -378,7 +378,10 @@ fn is_server_file(file: &ParsedFile, root: &N<'_>) -> bool {
     .any(|h| path.contains(h))
         || path.ends_with("route.ts")
         || path.ends_with("route.js");
-    path_hint && !browser
+    let static_dir = ["static/", "public/", "templates/", "assets/", "www/"]
+        .iter()
+        .any(|h| path.contains(h));
+    path_hint && !browser && !static_dir
 }
 
 fn is_browser_file(file: &ParsedFile, root: &N<'_>) -> bool {
@@ -407,6 +410,13 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     let node_fetch = js_module_names(root, &["node-fetch", "undici"]);
     let axios_defaults = text.contains("defaults.timeout") || text.contains("config.timeout =");
     let server = text.contains("fetch(") && is_server_file(file, root);
+    // A local function or variable named `fetch` shadows the global one.
+    let own_fetch = root.dfs().any(|n| {
+        matches!(
+            n.kind().as_ref(),
+            "function_declaration" | "variable_declarator"
+        ) && n.field("name").is_some_and(|x| x.text() == "fetch")
+    }) && !node_fetch.contains("fetch");
     let browser = (text.contains("axios") || text.contains("got")) && is_browser_file(file, root);
     let conf = if browser {
         Confidence::Low
@@ -502,14 +512,26 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
             continue;
         }
         if method.is_empty() && callee == "fetch" && (server || node_fetch.contains("fetch")) {
-            if config_lacks(&args, 1, &["signal", "timeout"]) {
-                out.push(
+            // Relative URLs only work in browsers; a Request object carries its own signal.
+            let first_ok = args.first().is_some_and(|a| {
+                let t = a.text();
+                let t = t.trim_start_matches(['\'', '"', '`']);
+                !(t.starts_with('/') || t.starts_with("./") || a.kind() == "new_expression")
+            });
+            if first_ok && !own_fetch && config_lacks(&args, 1, &["signal", "timeout"]) {
+                let hit = if node_fetch.contains("fetch") {
+                    Hit::new(
+                        call.range(),
+                        "`fetch` from node-fetch has no `signal` or `timeout`, so a slow upstream holds this request forever".to_string(),
+                    )
+                } else {
                     Hit::new(
                         call.range(),
                         "server-side `fetch` has no `signal: AbortSignal.timeout(...)`, so a slow upstream holds this request for minutes".to_string(),
                     )
-                    .confidence(Confidence::Medium),
-                );
+                    .confidence(Confidence::Medium)
+                };
+                out.push(hit);
             }
         } else if method.is_empty()
             && node_fetch.contains(&callee)
