@@ -42,11 +42,14 @@ fn re(s: &str) -> Regex {
 
 static AUTH_PATH: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(^|/)(log[-_]?in|sign[-_]?in|sign[-_]?up|register|registration|token|otp|mfa|2fa|totp|forgot[-_]?password|reset[-_]?password|password[-_]?reset|password/(reset|forgot)|verify([-_]?(otp|code|phone|sms|mfa|2fa|totp))?|magic[-_]?link|authenticate)(/|$|\.|\?|:|\{|<|\[)",
+        r"(?i)(^|/)(log[-_]?in|sign[-_]?in|sign[-_]?up|register|registration|token|otp|mfa|2fa|totp|forgot[-_]?password|reset[-_]?password|password[-_]?reset|password[-_]?recovery|recover[-_]?password|password/(reset|forgot|recover)|verify([-_]?(otp|code|phone|sms|mfa|2fa|totp))?|magic[-_]?link|authenticate)(/|$|\.|\?|:|\{|<|\[)",
     )
 });
-static NOT_AUTH: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(refresh|revoke|logout|log[-_]out|introspect|jwks|callback)"));
+static NOT_AUTH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(refresh|revoke|logout|log[-_]out|introspect|jwks|callback|google|facebook|apple|github|gitlab|twitter|microsoft|azure|saml|sso|social)",
+    )
+});
 static AUTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(api_|user_|do_|handle_|post_)?(login|log_in|signin|sign_in|signup|sign_up|register|register_user|login_for_access_token|obtain_token|token|forgot_password|reset_password|password_reset|request_password_reset|verify_otp|verify_code|verify_mfa|verify_2fa)(_view|_api|_endpoint|_handler)?$",
@@ -80,6 +83,11 @@ static EMPTY_THROTTLE: LazyLock<Regex> =
 static STOCK_VIEW: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\b(LoginView|PasswordResetView|ObtainAuthToken|obtain_auth_token|obtain_jwt_token|TokenObtainPairView|TokenObtainSlidingView|KnoxLoginView)\b",
+    )
+});
+static AUTHENTICATED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(current_?user|get_current|active_user|login_required|jwt_required|auth_required|IsAuthenticated)",
     )
 });
 static CAMEL: LazyLock<Regex> = LazyLock::new(|| re(r"([a-z0-9])([A-Z])"));
@@ -238,6 +246,14 @@ fn py_function(def: &N<'_>, is_django: bool, out: &mut Vec<Hit>) {
             return;
         }
         let (what, sev) = purpose(if trivial { &name } else { &path });
+        // Behind authentication already: passwords cannot be sprayed here
+        // (one-time codes still can).
+        let decorator_text: String = decorators.iter().map(|d| d.text().to_string()).collect();
+        if (AUTHENTICATED.is_match(&params) || AUTHENTICATED.is_match(&decorator_text))
+            && !what.contains("one-time")
+        {
+            return;
+        }
         let shown = if trivial { name.clone() } else { path.clone() };
         out.push(
             Hit::new(
@@ -292,6 +308,10 @@ fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
         return;
     }
     let stem = VIEW_SUFFIX.replace(&name_text, "").to_string();
+    // A bare `Token` view is a login only outside CRUD viewsets.
+    if stem.eq_ignore_ascii_case("token") && bases.contains("ViewSet") {
+        return;
+    }
     if !AUTH_CLASS.is_match(&stem)
         || NOT_AUTH.is_match(&stem)
         || stem.to_ascii_lowercase().contains("tokenverify")
@@ -312,8 +332,10 @@ fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
     let (what, sev) = purpose(&stem);
     let msg = if disabled {
         format!("auth view `{name_text}` sets empty `throttle_classes`, switching off throttling, so {what}")
-    } else {
+    } else if bases.contains("API") || bases.contains("ViewSet") || bases.contains("Token") {
         format!("auth view `{name_text}` sets no `throttle_classes` or rate-limit decorator, so {what} unless DEFAULT_THROTTLE_CLASSES covers it")
+    } else {
+        format!("auth view `{name_text}` has no rate-limit decorator (`@method_decorator(ratelimit(...))`), so {what} unless a lockout backend such as django-axes is installed")
     };
     out.push(
         Hit::new(name.range(), msg)
@@ -534,6 +556,15 @@ fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
             t
         })
         .unwrap_or_default();
+    let class_name = def
+        .ancestors()
+        .find(|a| matches!(a.kind().as_ref(), "class_declaration" | "class"))
+        .and_then(|c| c.field("name"))
+        .map(|n| n.text().to_string())
+        .unwrap_or_default();
+    if NOT_AUTH.is_match(&class_name) || NOT_AUTH.is_match(&class_decos) {
+        return;
+    }
     let limited = decos
         .iter()
         .any(|d| LIMIT_WORD.is_match(&d.text()) && !d.text().contains("SkipThrottle"))

@@ -53,6 +53,11 @@ static SQL_BOUNDED: LazyLock<Regex> = LazyLock::new(|| {
 static ORM_FILTER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\.(filter|filter_by|where|exclude|get|limit|offset|slice|paginate|join\(.*\)\.filter)\(")
 });
+static CONSUMER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(get_object_or_404|get_list_or_404|Paginator|paginat|Prefetch|Subquery|Exists|Filter|filter|count|len|exists|any)",
+    )
+});
 static LIST_BASE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(ListAPIView|ListCreateAPIView|ModelViewSet|ReadOnlyModelViewSet|ListModelMixin)")
 });
@@ -250,6 +255,17 @@ fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
                 continue;
             }
             if call.parent().is_some_and(|p| p.kind() == "subscript") {
+                continue;
+            }
+            // Passed to something that filters or pages it.
+            let consumer = call
+                .parent()
+                .filter(|p| p.kind() == "argument_list")
+                .and_then(|p| p.parent())
+                .and_then(|c| c.field("function"))
+                .map(|f| f.text().to_string())
+                .unwrap_or_default();
+            if CONSUMER.is_match(&consumer) {
                 continue;
             }
             let shown: String = ftext.split_whitespace().collect::<Vec<_>>().join(" ");
