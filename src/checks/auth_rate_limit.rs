@@ -90,6 +90,11 @@ static AUTHENTICATED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)(current_?user|get_current|active_user|login_required|jwt_required|auth_required|IsAuthenticated)",
     )
 });
+static HTTP_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(axios|^https?$|client|request|agent|supertest|^got$|^ky$|fetch|\$http|httpService|instance)",
+    )
+});
 static CAMEL: LazyLock<Regex> = LazyLock::new(|| re(r"([a-z0-9])([A-Z])"));
 
 fn purpose(s: &str) -> (&'static str, Severity) {
@@ -455,6 +460,24 @@ fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
         .map(|p| p.text().to_string())
         .unwrap_or_default();
     if !matches!(method.as_str(), "post" | "put" | "patch" | "all") {
+        return;
+    }
+    // HTTP clients (`axios.post('/login', body)`) are not routes.
+    let receiver = func
+        .field("object")
+        .filter(|o| matches!(o.kind().as_ref(), "identifier" | "member_expression"))
+        .map(|o| o.text().to_string())
+        .unwrap_or_default();
+    if HTTP_CLIENT.is_match(&receiver) {
+        return;
+    }
+    let last_is_data = js_args(call).last().is_some_and(|a| {
+        matches!(
+            a.kind().as_ref(),
+            "object" | "string" | "template_string" | "number"
+        ) && !LIMIT_WORD.is_match(&a.text())
+    });
+    if last_is_data {
         return;
     }
     let args = js_args(call);

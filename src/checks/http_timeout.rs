@@ -385,8 +385,31 @@ fn is_server_file(file: &ParsedFile, root: &N<'_>) -> bool {
 }
 
 fn is_browser_file(file: &ParsedFile, root: &N<'_>) -> bool {
+    let path = file.rel_path.to_ascii_lowercase();
+    let front_dir = path.split('/').any(|seg| {
+        matches!(
+            seg,
+            "frontend"
+                | "client"
+                | "web"
+                | "ui"
+                | "components"
+                | "screens"
+                | "pages"
+                | "views"
+                | "actions"
+                | "reducers"
+                | "hooks"
+                | "store"
+                | "public"
+                | "static"
+                | "www"
+        )
+    });
     file.language == Language::Tsx
-        || file.rel_path.to_ascii_lowercase().ends_with(".jsx")
+        || path.ends_with(".jsx")
+        || path.ends_with(".vue")
+        || (front_dir && !path.contains("api/"))
         || root
             .dfs()
             .any(|n| import_source(&n).is_some_and(|s| BROWSER_MODULES.contains(&s.as_str())))
@@ -583,6 +606,26 @@ fn report_axios_create(call: &N<'_>, conf: Confidence, text: &str, out: &mut Vec
     );
 }
 
+/// Is the byte offset inside a `mod tests` or a `#[test]`/`#[tokio::test]` function?
+fn in_rust_test(root: &N<'_>, offset: usize) -> bool {
+    root.dfs().any(|n| {
+        let r = n.range();
+        if !(r.start <= offset && offset < r.end) {
+            return false;
+        }
+        match n.kind().as_ref() {
+            "mod_item" => n
+                .field("name")
+                .is_some_and(|m| m.text() == "tests" || m.text() == "test"),
+            "function_item" => n
+                .prev_all()
+                .take_while(|p| p.kind() == "attribute_item")
+                .any(|a| a.text().contains("test")),
+            _ => false,
+        }
+    })
+}
+
 static RUST_TIMEOUT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\.(timeout|read_timeout)\s*\(").expect("constant regex"));
 
@@ -628,6 +671,9 @@ fn rust(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
         .find_iter(text)
         .any(|m| !builders.iter().any(|(_, top, _)| top.contains(&m.start())));
     for (call, _, chain) in &builders {
+        if in_rust_test(root, call.start) {
+            continue;
+        }
         if chain.contains(".build()") && !RUST_TIMEOUT.is_match(chain) && !per_request {
             out.push(Hit::new(
                 call.clone(),
@@ -637,6 +683,9 @@ fn rust(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     }
     for call in root.dfs().filter(|n| n.kind() == "call_expression") {
         let f = fname(&call);
+        if in_rust_test(root, call.range().start) {
+            continue;
+        }
         if f == "reqwest::get" {
             out.push(Hit::new(
                 call.range(),
