@@ -64,7 +64,7 @@ static BODY_LIMIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static VIEW_BASE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(APIView|GenericAPIView|ViewSet|CreateAPIView|ObtainAuthToken|TokenObtain\w*|TokenViewBase|LoginView|PasswordResetView|FormView|\bView\b|KnoxLoginView)",
+        r"(APIView|GenericAPIView|ViewSet|CreateAPIView|ObtainAuthToken|TokenObtain\w*|TokenViewBase|LoginView|PasswordResetView|FormView|\bView\b|KnoxLoginView|\bResource\b|MethodView|HTTPEndpoint)",
     )
 });
 static AUTH_CLASS: LazyLock<Regex> = LazyLock::new(|| {
@@ -300,6 +300,12 @@ fn py_function(def: &N<'_>, is_django: bool, out: &mut Vec<Hit>) {
     }
 }
 
+fn re_plain_resource(bases: &str) -> bool {
+    (bases.contains("Resource") || bases.contains("MethodView") || bases.contains("HTTPEndpoint"))
+        && !bases.contains("APIView")
+        && !bases.contains("ViewSet")
+}
+
 fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
     let Some(name) = class.field("name") else {
         return;
@@ -310,6 +316,15 @@ fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
         .map(|s| s.text().to_string())
         .unwrap_or_default();
     if !VIEW_BASE.is_match(&bases) {
+        return;
+    }
+    let body_text = class
+        .field("body")
+        .map(|b| b.text().to_string())
+        .unwrap_or_default();
+    // Flask-RESTful / MethodView / Starlette endpoints: only POST handlers.
+    let plain = re_plain_resource(&bases);
+    if plain && !body_text.contains("def post") {
         return;
     }
     let stem = VIEW_SUFFIX.replace(&name_text, "").to_string();
@@ -337,6 +352,8 @@ fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
     let (what, sev) = purpose(&stem);
     let msg = if disabled {
         format!("auth view `{name_text}` sets empty `throttle_classes`, switching off throttling, so {what}")
+    } else if plain {
+        format!("auth resource `{name_text}` has no rate limit (`decorators = [limiter.limit(...)]`), so {what}")
     } else if bases.contains("API") || bases.contains("ViewSet") || bases.contains("Token") {
         format!("auth view `{name_text}` sets no `throttle_classes` or rate-limit decorator, so {what} unless DEFAULT_THROTTLE_CLASSES covers it")
     } else {

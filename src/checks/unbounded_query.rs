@@ -58,6 +58,7 @@ static CONSUMER: LazyLock<Regex> = LazyLock::new(|| {
         r"(get_object_or_404|get_list_or_404|Paginator|paginat|Prefetch|Subquery|Exists|Filter|filter|count|len|exists|any)",
     )
 });
+static DJANGO_LIST_VIEW: LazyLock<Regex> = LazyLock::new(|| re(r"(^|[(,\s.])ListView\b"));
 static LIST_BASE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(ListAPIView|ListCreateAPIView|ModelViewSet|ReadOnlyModelViewSet|ListModelMixin)")
 });
@@ -94,19 +95,36 @@ fn drf_class(class: &N<'_>, out: &mut Vec<Hit>) {
         .field("superclasses")
         .map(|s| s.text().to_string())
         .unwrap_or_default();
-    if !LIST_BASE.is_match(&bases) {
+    let django_list = DJANGO_LIST_VIEW.is_match(&bases);
+    if !LIST_BASE.is_match(&bases) && !django_list {
         return;
     }
     let Some(body) = class.field("body") else {
         return;
     };
-    if body.text().contains("[:") {
+    let body_text = body.text();
+    if body_text.contains("[:") {
         return;
     }
     let name = class
         .field("name")
         .map(|n| n.text().to_string())
         .unwrap_or_default();
+    // Django's generic ListView renders every object unless `paginate_by` is set.
+    if django_list {
+        let has_source = ["model =", "queryset =", "def get_queryset"]
+            .iter()
+            .any(|k| body_text.contains(k));
+        if has_source && !BOUNDED.is_match(&body_text) && !body_text.contains("paginate_by") {
+            if let Some(n) = class.field("name") {
+                out.push(Hit::new(
+                    n.range(),
+                    format!("Django `ListView` `{name}` sets no `paginate_by`, so every request renders the whole table"),
+                ));
+            }
+        }
+        return;
+    }
     for stmt in body.children() {
         let Some(a) = stmt.children().find(|c| c.kind() == "assignment") else {
             continue;
