@@ -145,6 +145,26 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
         }
         if callee == "multer" && method.is_empty() {
             multer(&call, &args, text, out);
+        } else if method.is_empty()
+            && callee.eq_ignore_ascii_case("fileupload")
+            && text.contains("express-fileupload")
+        {
+            let limited = match args.first() {
+                None => false,
+                Some(o) if o.kind() == "object" => match js_obj_get(o, "limits") {
+                    Some(l) if l.kind() == "object" => js_obj_get(&l, "fileSize")
+                        .is_some_and(|v| parse_size(&v.text()) != Some(u64::MAX)),
+                    Some(_) => true,
+                    None => js_obj_has(o, &["limits"]) == KeyState::Unknown,
+                },
+                Some(_) => true,
+            };
+            if !limited {
+                out.push(Hit::new(
+                    call.range(),
+                    format!("`{callee}()` sets no `limits.fileSize`, so express-fileupload accepts files of any size"),
+                ));
+            }
         }
     }
 }
