@@ -75,9 +75,17 @@ fn bound_names(root: &N<'_>, imports: &Imports, ctors: &[&str]) -> Vec<(String, 
 }
 
 fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &mut Vec<Hit>) {
-    if !["requests", "httpx", "urllib", "aiohttp", "urlopen"]
-        .iter()
-        .any(|m| file.text.contains(m))
+    if ![
+        "requests",
+        "httpx",
+        "urllib",
+        "aiohttp",
+        "urlopen",
+        "http.client",
+        "HTTPConnection",
+    ]
+    .iter()
+    .any(|m| file.text.contains(m))
     {
         return;
     }
@@ -93,6 +101,7 @@ fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &
                     .is_some_and(|b| b.text().contains("timeout"))
         });
     let socket_default = file.text.contains("setdefaulttimeout(");
+    let per_call_timeout = file.text.contains("timeout=");
     let sessions = bound_names(
         root,
         &imports,
@@ -227,6 +236,39 @@ fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &
                     .severity(Severity::Low)
                     .confidence(Confidence::Low),
                 );
+            }
+            "urllib3.PoolManager"
+            | "urllib3.ProxyManager"
+            | "urllib3.HTTPConnectionPool"
+            | "urllib3.HTTPSConnectionPool"
+            | "urllib3.connection_from_url"
+            | "urllib3.poolmanager.PoolManager"
+                if timeout.is_none() && !splat && !per_call_timeout =>
+            {
+                out.push(Hit::new(
+                    call.range(),
+                    format!("`{func_text}` is created without `timeout=` and no request in this file sets one, so urllib3 waits forever on a stalled server"),
+                ));
+            }
+            "urllib3.request" if (timeout.is_none() && !splat) || timeout_none => {
+                out.push(Hit::new(
+                    call.range(),
+                    format!("`{func_text}` is called without a timeout, so urllib3 waits forever on a stalled server"),
+                ));
+            }
+            "http.client.HTTPConnection"
+            | "http.client.HTTPSConnection"
+            | "httplib.HTTPConnection"
+            | "httplib.HTTPSConnection"
+                if timeout.is_none()
+                    && !splat
+                    && py_positional(&call).len() < 3
+                    && !socket_default =>
+            {
+                out.push(Hit::new(
+                    call.range(),
+                    format!("`{func_text}` is opened without `timeout=`, so reads block forever on a stalled server"),
+                ));
             }
             "aiohttp.ClientTimeout" => {
                 let args = call.field("arguments");
@@ -431,6 +473,9 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     axios.insert("axios".to_string());
     let got = js_module_names(root, &["got"]);
     let node_fetch = js_module_names(root, &["node-fetch", "undici"]);
+    let node_http = js_module_names(root, &["http", "https", "node:http", "node:https"]);
+    let http_timeout_elsewhere =
+        text.contains(".setTimeout(") || text.contains("'timeout'") || text.contains("\"timeout\"");
     let axios_defaults = text.contains("defaults.timeout") || text.contains("config.timeout =");
     let server = text.contains("fetch(") && is_server_file(file, root);
     // A local function or variable named `fetch` shadows the global one.
@@ -509,6 +554,20 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
             }
             continue;
         }
+        if node_http.contains(&callee)
+            && matches!(method.as_str(), "get" | "request")
+            && !http_timeout_elsewhere
+            && node_http_lacks_timeout(&args)
+        {
+            out.push(
+                Hit::new(
+                    call.range(),
+                    format!("`{func_text}` has no `timeout` option and the request never calls `setTimeout`, so Node waits forever on a stalled server"),
+                )
+                .confidence(Confidence::Medium),
+            );
+            continue;
+        }
         if got.contains(&callee) {
             let idx = match method.as_str() {
                 "" => {
@@ -569,6 +628,27 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     }
 }
 
+/// `http.get(url, cb)` / `https.request({ ... }, cb)`: true only when every
+/// argument is understood (URL, callback, literal options) and none sets a
+/// timeout or signal.
+fn node_http_lacks_timeout(args: &[N<'_>]) -> bool {
+    if args.is_empty() {
+        return false;
+    }
+    args.iter().all(|a| match a.kind().as_ref() {
+        "string" | "template_string" | "arrow_function" | "function_expression" | "function" => {
+            true
+        }
+        "object" => js_obj_has(a, &["timeout", "signal"]) == KeyState::Absent,
+        "identifier" | "member_expression" => {
+            let t = a.text().to_ascii_lowercase();
+            t.contains("url") || t.contains("uri") || t.contains("endpoint") || t.contains("href")
+        }
+        "new_expression" => a.text().starts_with("new URL"),
+        _ => false,
+    })
+}
+
 /// Does the options argument at `idx` lack every one of `keys`? Unknown
 /// (a variable or a spread) counts as not lacking.
 fn config_lacks(args: &[N<'_>], idx: usize, keys: &[&str]) -> bool {
@@ -606,6 +686,53 @@ fn report_axios_create(call: &N<'_>, conf: Confidence, text: &str, out: &mut Vec
     );
 }
 
+/// `ureq::get(url).call()` on the default agent: ureq sets no read or
+/// overall timeout unless an agent configures one.
+fn ureq(text: &str, root: &N<'_>, out: &mut Vec<Hit>) {
+    let agent_timeout = text.contains("timeout_global")
+        || text.contains("timeout_read")
+        || RUST_TIMEOUT.is_match(text) && text.contains("AgentBuilder");
+    if agent_timeout {
+        return;
+    }
+    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+        let f = call
+            .field("function")
+            .map(|f| f.text().replace(char::is_whitespace, ""))
+            .unwrap_or_default();
+        if !matches!(
+            f.as_str(),
+            "ureq::get"
+                | "ureq::post"
+                | "ureq::put"
+                | "ureq::patch"
+                | "ureq::delete"
+                | "ureq::head"
+                | "ureq::request"
+        ) || in_rust_test(root, call.range().start)
+        {
+            continue;
+        }
+        let mut top = call.clone();
+        while let Some(p) = top.parent() {
+            if matches!(p.kind().as_ref(), "field_expression" | "call_expression") {
+                top = p;
+            } else {
+                break;
+            }
+        }
+        if !RUST_TIMEOUT.is_match(&top.text()) {
+            out.push(
+                Hit::new(
+                    call.range(),
+                    format!("`{f}` uses ureq's default agent, which has no read timeout, so a stalled server blocks this thread forever"),
+                )
+                .confidence(Confidence::Medium),
+            );
+        }
+    }
+}
+
 /// Is the byte offset inside a `mod tests` or a `#[test]`/`#[tokio::test]` function?
 fn in_rust_test(root: &N<'_>, offset: usize) -> bool {
     root.dfs().any(|n| {
@@ -631,6 +758,9 @@ static RUST_TIMEOUT: LazyLock<Regex> =
 
 fn rust(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
+    if text.contains("ureq") {
+        ureq(text, root, out);
+    }
     if !text.contains("reqwest") {
         return;
     }
