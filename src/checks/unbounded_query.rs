@@ -256,17 +256,37 @@ fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
         };
         let ftext = func.text().to_string();
         let attr = ftext.rsplit('.').next().unwrap_or("");
-        if attr == "all" && func.kind() == "attribute" && py_positional(&call).is_empty() {
-            let orm = [
-                ".objects",
-                ".query(",
-                ".query.",
-                "select(",
-                ".scalars(",
-                ".execute(",
-            ]
-            .iter()
-            .any(|k| ftext.contains(k));
+        // The top of a lazy ORM chain: `X.objects.all()`, `X.objects.order_by(...)`,
+        // `session.query(M).all()`, `…scalars().all()`.
+        let django_lazy = matches!(
+            attr,
+            "order_by"
+                | "select_related"
+                | "prefetch_related"
+                | "values"
+                | "values_list"
+                | "only"
+                | "defer"
+                | "annotate"
+                | "distinct"
+                | "using"
+        ) && ftext.contains(".objects.");
+        let top = call.parent().is_none_or(|p| p.kind() != "attribute");
+        if top
+            && func.kind() == "attribute"
+            && ((attr == "all" && py_positional(&call).is_empty()) || django_lazy)
+        {
+            let orm = django_lazy
+                || [
+                    ".objects",
+                    ".query(",
+                    ".query.",
+                    "select(",
+                    ".scalars(",
+                    ".execute(",
+                ]
+                .iter()
+                .any(|k| ftext.contains(k));
             let stmt_var = re_stmt_var(&ftext);
             if !orm || ORM_FILTER.is_match(&ftext) || (stmt_var && ORM_FILTER.is_match(&body_text))
             {
@@ -287,7 +307,43 @@ fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
                 continue;
             }
             let shown: String = ftext.split_whitespace().collect::<Vec<_>>().join(" ");
-            out.push(hit(&call, &format!("`{shown}()`"), handler));
+            let shown = if shown.chars().count() > 60 {
+                format!("{}…", shown.chars().take(57).collect::<String>())
+            } else {
+                shown
+            };
+            let parens = if attr == "all" { "()" } else { "(…)" };
+            out.push(hit(&call, &format!("`{shown}{parens}`"), handler));
+            continue;
+        }
+        // PyMongo / Motor: `db.users.find()` or `find({})` without `.limit(`.
+        if attr == "find" && func.kind() == "attribute" {
+            let receiver = func
+                .field("object")
+                .map(|o| o.text().to_ascii_lowercase())
+                .unwrap_or_default();
+            let args = py_positional(&call);
+            let unfiltered = args
+                .first()
+                .is_none_or(|a| a.text().replace(char::is_whitespace, "") == "{}");
+            let mongo = receiver.contains("db")
+                || receiver.contains("collection")
+                || receiver.contains("mongo");
+            let mut top_call = call.clone();
+            while let Some(p) = top_call.parent() {
+                if matches!(p.kind().as_ref(), "attribute" | "call") {
+                    top_call = p;
+                } else {
+                    break;
+                }
+            }
+            if unfiltered
+                && mongo
+                && !top_call.text().contains(".limit(")
+                && py_kwarg(&call, "limit").is_none()
+            {
+                out.push(hit(&call, &format!("`{ftext}()`"), handler));
+            }
             continue;
         }
         if attr == "to_list" {
