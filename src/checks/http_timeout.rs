@@ -119,7 +119,7 @@ fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &
         let Some(func) = call.field("function") else {
             continue;
         };
-        let func_text = func.text();
+        let func_text = func.text().split_whitespace().collect::<String>();
         let resolved = imports.resolve(&func_text);
         let timeout = py_kwarg(&call, "timeout");
         let timeout_none = timeout.as_ref().is_some_and(|t| t.text() == "None");
@@ -509,7 +509,7 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
             ),
             _ => continue,
         };
-        let func_text = func.text();
+        let func_text = func.text().split_whitespace().collect::<String>();
 
         if axios.contains(&callee) {
             if method == "create" {

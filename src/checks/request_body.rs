@@ -114,7 +114,7 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
         };
         let args = js_args(&call);
         let obj = args.iter().find(|a| a.kind() == "object");
-        let func_text = func.text().to_string();
+        let func_text = func.text().split_whitespace().collect::<String>();
 
         // express.json({ limit }), bodyParser.urlencoded({ limit }), json({ limit })
         let is_parser = (PARSERS.contains(&method.as_str())

@@ -306,7 +306,7 @@ fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
             if CONSUMER.is_match(&consumer) {
                 continue;
             }
-            let shown: String = ftext.split_whitespace().collect::<Vec<_>>().join(" ");
+            let shown: String = ftext.lines().map(str::trim).collect();
             let shown = if shown.chars().count() > 60 {
                 format!("{}…", shown.chars().take(57).collect::<String>())
             } else {
@@ -342,7 +342,11 @@ fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
                 && !top_call.text().contains(".limit(")
                 && py_kwarg(&call, "limit").is_none()
             {
-                out.push(hit(&call, &format!("`{ftext}()`"), handler));
+                out.push(hit(
+                    &call,
+                    &format!("`{}()`", ftext.lines().map(str::trim).collect::<String>()),
+                    handler,
+                ));
             }
             continue;
         }
@@ -464,7 +468,7 @@ fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
         Some(o) if o.kind() == "object" => js_obj_has(o, keys) != KeyState::Absent,
         Some(_) => true,
     };
-    let shown = func.text().split_whitespace().collect::<Vec<_>>().join(" ");
+    let shown = func.text().lines().map(str::trim).collect::<String>();
     match method.as_str() {
         "findMany" if prisma && !options_ok(&["take", "where", "cursor"]) => {
             out.push(hit(call, &format!("`{shown}()` without `take`"), handler));
