@@ -43,7 +43,7 @@ const REQUESTS_FNS: &[&str] = &[
 
 static SESSION_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"partial\(\s*[\w.]*\.request\s*,[^)]*timeout|\.request\s*=\s*(functools\.)?partial\(",
+        r"partial\(\s*[\w.]*\.request\s*,[^)]*timeout|\.request\s*=\s*(functools\.)?partial\(|\.mount\([^\n]*(?i:timeout)",
     )
     .expect("constant regex")
 });

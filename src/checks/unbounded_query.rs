@@ -119,7 +119,7 @@ fn drf_class(class: &N<'_>, out: &mut Vec<Hit>) {
             if let Some(n) = class.field("name") {
                 out.push(Hit::new(
                     n.range(),
-                    format!("Django `ListView` `{name}` sets no `paginate_by`, so every request renders the whole table"),
+                    format!("list view `{name}` (Django `ListView`) sets no `paginate_by`, so every request renders the whole table"),
                 ));
             }
         }
