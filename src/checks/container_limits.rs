@@ -11,6 +11,7 @@
 use super::{Check, Hit};
 use crate::lang::Language;
 use crate::parse::config::{CKey, CNode};
+use crate::parse::lines::floor_char_boundary;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
 
@@ -53,10 +54,12 @@ fn key_range(file: &ParsedFile, key: &CKey) -> std::ops::Range<usize> {
     let line = file.lines.line_text(&file.text, key.line as usize);
     let col = key.column.saturating_sub(1) as usize;
     let offset = line.char_indices().nth(col).map_or(0, |(i, _)| i);
-    let start = (start_line + offset).min(file.text.len());
-    let end = (start + key.name.len())
-        .min(start_line + line.len())
-        .max(start);
+    let start = floor_char_boundary(&file.text, start_line + offset);
+    let end = floor_char_boundary(
+        &file.text,
+        (start + key.name.len()).min(start_line + line.len()),
+    )
+    .max(start);
     start..end
 }
 
@@ -128,13 +131,19 @@ fn kubernetes(file: &ParsedFile, doc: &CNode, out: &mut Vec<Hit>) {
             .unwrap_or_else(|| kind.to_string());
         for list in ["initContainers", "containers"] {
             for c in spec.get(list).map(CNode::items).unwrap_or_default() {
+                if c.entries().is_empty() {
+                    continue;
+                }
                 let resources = c.get("resources");
                 let limits = resources.and_then(|r| r.get("limits"));
                 let has_memory = limits.is_some_and(|l| l.get("memory").is_some());
                 if has_memory {
                     continue;
                 }
-                let name = c.get("name").and_then(CNode::as_scalar).unwrap_or_default();
+                let name = c
+                    .get("name")
+                    .and_then(CNode::as_scalar)
+                    .unwrap_or_else(|| "(unnamed)".to_string());
                 let range = c
                     .entry("name")
                     .map(|(k, _)| key_range(file, k))

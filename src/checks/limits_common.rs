@@ -163,7 +163,7 @@ pub fn parse_size(text: &str) -> Option<u64> {
 pub fn show_size(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
     if bytes == u64::MAX {
-        "unlimited".to_string()
+        "an unlimited amount".to_string()
     } else if bytes >= 1024 * MB && bytes.is_multiple_of(1024 * MB) {
         format!("{}gb", bytes / (1024 * MB))
     } else if bytes >= MB {

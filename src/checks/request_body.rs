@@ -176,7 +176,11 @@ fn check_size(call: &N<'_>, func: &str, key: &str, value: &N<'_>, max: u64, out:
     if size > max {
         out.push(Hit::new(
             call.range(),
-            format!("`{func}` sets `{key}` to {}, so one request can make the process buffer and parse that much", show_size(size)),
+            if size == u64::MAX {
+                format!("`{func}` sets `{key}` to `{}`, so one request can make the process buffer and parse any amount", value.text())
+            } else {
+                format!("`{func}` sets `{key}` to {}, so one request can make the process buffer and parse that much", show_size(size))
+            },
         ));
     }
 }
