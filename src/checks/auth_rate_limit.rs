@@ -556,7 +556,11 @@ fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
 
 fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
     let mut decos: Vec<N<'_>> = def.children().filter(|c| c.kind() == "decorator").collect();
-    decos.extend(def.prev_all().take_while(|p| p.kind() == "decorator"));
+    decos.extend(
+        def.prev_all()
+            .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
+            .filter(|p| p.kind() == "decorator"),
+    );
     let Some(route) = decos.iter().find(|d| {
         let t = d.text();
         t.starts_with("@Post(") || t.starts_with("@Put(") || t.starts_with("@Patch(")
@@ -590,7 +594,20 @@ fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
             for d in c.children().filter(|d| d.kind() == "decorator") {
                 t.push_str(&d.text());
             }
-            for d in c.prev_all().take_while(|p| p.kind() == "decorator") {
+            // `@UseGuards(...) export class X`: decorators sit in the export statement.
+            let holder = c.parent().filter(|p| p.kind() == "export_statement");
+            for d in holder
+                .iter()
+                .flat_map(|h| h.children())
+                .filter(|d| d.kind() == "decorator")
+            {
+                t.push_str(&d.text());
+            }
+            for d in c
+                .prev_all()
+                .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
+                .filter(|p| p.kind() == "decorator")
+            {
                 t.push_str(&d.text());
             }
             t
