@@ -59,6 +59,10 @@ static CONSUMER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static DJANGO_LIST_VIEW: LazyLock<Regex> = LazyLock::new(|| re(r"(^|[(,\s.])ListView\b"));
+static JS_LIST_NAME: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(list[A-Z_]|getAll|get_all|all[A-Z]|findAll[A-Z]|index$)"));
+static JS_HANDLER_PARAMS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\(\s*(req|request|_req|ctx|c)\b"));
 static LIST_BASE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(ListAPIView|ListCreateAPIView|ModelViewSet|ReadOnlyModelViewSet|ListModelMixin)")
 });
@@ -436,6 +440,52 @@ fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
         }
         let name = format!("GET {path}");
         for c in handler.dfs().filter(|n| n.kind() == "call_expression") {
+            js_query(&c, prisma, &name, out);
+        }
+    }
+    // Named controller functions: `export const listOrders = async (req, res) => ...`,
+    // `async function getAllUsers(req, res) {...}`.
+    for node in root.dfs() {
+        let (name, func) = match node.kind().as_ref() {
+            "function_declaration" => (node.field("name"), Some(node.clone())),
+            "variable_declarator" => (
+                node.field("name"),
+                node.field("value").and_then(|v| {
+                    // Unwrap `asyncHandler(async (req, res) => ...)`.
+                    if v.kind() == "call_expression" {
+                        js_args(&v).into_iter().find(|a| {
+                            matches!(
+                                a.kind().as_ref(),
+                                "arrow_function" | "function_expression" | "function"
+                            )
+                        })
+                    } else {
+                        Some(v)
+                    }
+                }),
+            ),
+            _ => continue,
+        };
+        let (Some(name), Some(func)) = (name, func) else {
+            continue;
+        };
+        let name = name.text().to_string();
+        if !JS_LIST_NAME.is_match(&name)
+            || !matches!(
+                func.kind().as_ref(),
+                "function_declaration" | "arrow_function" | "function_expression" | "function"
+            )
+        {
+            continue;
+        }
+        let params = func
+            .field("parameters")
+            .map(|p| p.text().to_string())
+            .unwrap_or_default();
+        if !JS_HANDLER_PARAMS.is_match(&params) || BOUNDED.is_match(&func.text()) {
+            continue;
+        }
+        for c in func.dfs().filter(|n| n.kind() == "call_expression") {
             js_query(&c, prisma, &name, out);
         }
     }
