@@ -47,7 +47,7 @@ static AUTH_PATH: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NOT_AUTH: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(refresh|revoke|logout|log[-_]out|introspect|jwks|callback|google|facebook|apple|github|gitlab|twitter|microsoft|azure|saml|sso|social)",
+        r"(?i)(refresh|revoke|logout|log[-_]out|introspect|jwks|callback|webhook|token/verify|verify[-_]?token|validate|google|facebook|apple|github|gitlab|twitter|microsoft|azure|saml|sso|social)",
     )
 });
 static AUTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
