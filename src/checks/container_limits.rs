@@ -20,6 +20,10 @@ pub struct ContainerLimits;
 impl Check for ContainerLimits {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let Some(doc) = file.config() else { return };
+        // Helm/Jinja templates: resources usually come from values.
+        if file.text.contains("{{") || file.text.contains("{%") {
+            return;
+        }
         match file.language {
             Language::Compose => {
                 let name = file
@@ -131,7 +135,8 @@ fn kubernetes(file: &ParsedFile, doc: &CNode, out: &mut Vec<Hit>) {
             .unwrap_or_else(|| kind.to_string());
         for list in ["initContainers", "containers"] {
             for c in spec.get(list).map(CNode::items).unwrap_or_default() {
-                if c.entries().is_empty() {
+                // Patches (kustomize overlays) name a container without an image.
+                if c.entries().is_empty() || c.get("image").is_none() {
                     continue;
                 }
                 let resources = c.get("resources");
