@@ -7,6 +7,8 @@ use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::Node;
 use ast_grep_language::SupportLang;
 
+use std::collections::HashSet;
+
 pub type N<'r> = Node<'r, StrDoc<SupportLang>>;
 
 /// The value of keyword argument `name` in a Python `call`.
@@ -171,6 +173,74 @@ pub fn show_size(bytes: u64) -> String {
     } else {
         format!("{bytes} bytes")
     }
+}
+
+/// The module a JS `import ... from "m"` or `require("m")` names.
+pub fn import_source(node: &N<'_>) -> Option<String> {
+    match node.kind().as_ref() {
+        "import_statement" => node
+            .field("source")
+            .map(|s| strip_quotes(&s.text()).to_string()),
+        "call_expression" => {
+            let f = node.field("function")?;
+            if f.text() != "require" {
+                return None;
+            }
+            let a = js_args(node);
+            let s = a.first()?;
+            (s.kind() == "string").then(|| strip_quotes(&s.text()).to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Local names bound to a module's default export / namespace.
+pub fn js_module_names(root: &N<'_>, modules: &[&str]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for node in root.dfs() {
+        let Some(src) = import_source(&node) else {
+            continue;
+        };
+        if !modules.contains(&src.as_str()) {
+            continue;
+        }
+        if node.kind() == "import_statement" {
+            for n in node.dfs() {
+                match n.kind().as_ref() {
+                    "import_clause" => {
+                        for c in n.children().filter(|c| c.kind() == "identifier") {
+                            names.insert(c.text().to_string());
+                        }
+                    }
+                    "namespace_import" => {
+                        for c in n.children().filter(|c| c.kind() == "identifier") {
+                            names.insert(c.text().to_string());
+                        }
+                    }
+                    "import_specifier" => {
+                        let name = n.field("alias").or_else(|| n.field("name"));
+                        if let Some(name) = name {
+                            names.insert(name.text().to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        } else if let Some(decl) = node.ancestors().find(|a| a.kind() == "variable_declarator") {
+            if let Some(name) = decl.field("name") {
+                if name.kind() == "identifier" {
+                    names.insert(name.text().to_string());
+                } else {
+                    for c in name.dfs() {
+                        if c.kind() == "shorthand_property_identifier_pattern" {
+                            names.insert(c.text().to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    names
 }
 
 #[cfg(test)]

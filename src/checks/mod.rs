@@ -6,14 +6,20 @@
 //! [`CHECKS`].
 
 pub mod auth_rate_limit;
+pub mod auth_rate_limit_django;
+pub mod auth_rate_limit_js;
 pub mod container_limits;
 pub mod db_pool;
 pub mod http_timeout;
+pub mod http_timeout_js;
+pub mod http_timeout_rust;
 pub mod limits_common;
 pub mod names;
 pub mod pyimports;
 pub mod request_body;
 pub mod unbounded_query;
+pub mod unbounded_query_js;
+pub mod unbounded_query_py;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
