@@ -10,6 +10,12 @@ use crate::parse::ParsedFile;
 use regex::Regex;
 use std::sync::LazyLock;
 
+static KNEX_START: LazyLock<Regex> = LazyLock::new(|| re(r"^(knex|db|trx|database)\s*[(.]"));
+static KNEX_BOUNDED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\.(where\w*|limit|first|paginate|count\w*|pluck|max|min|sum|avg|insert|update|del|delete)\(",
+    )
+});
 static JS_LIST_NAME: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(list[A-Z_]|getAll|get_all|all[A-Z]|findAll[A-Z]|index$)"));
 static JS_HANDLER_PARAMS: LazyLock<Regex> =
@@ -129,6 +135,18 @@ fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
         Some(_) => true,
     };
     let shown = func.text().lines().map(str::trim).collect::<String>();
+    // knex: `knex('orders').select('*')`, `db.select().from('orders')`.
+    let top_of_chain = call
+        .parent()
+        .is_none_or(|p| p.kind() != "member_expression");
+    if top_of_chain
+        && KNEX_START.is_match(&chain)
+        && chain.contains(".select(")
+        && !KNEX_BOUNDED.is_match(&chain)
+    {
+        out.push(hit(call, "knex `select`", handler));
+        return;
+    }
     match method.as_str() {
         "findMany" if prisma && !options_ok(&["take", "where", "cursor"]) => {
             out.push(hit(call, &format!("`{shown}()` without `take`"), handler));
@@ -168,6 +186,7 @@ fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
                     .next()
                     .is_some_and(|ch| ch.is_ascii_uppercase())
                     || o.text().to_ascii_lowercase().contains("repo")
+                    || o.text().contains("collection(")
             });
             if !obj_ok && receiver_model && !chain.contains(".limit(") {
                 out.push(hit(call, &format!("`{shown}()`"), handler));
