@@ -189,9 +189,10 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
                 out.push(
                     Hit::new(
                         call.range(),
-                        format!("`{shown}` request has no `timeout` and no `axios.defaults.timeout` is set, so a stalled upstream holds it open forever"),
+                        format!("`{shown}` request has no `timeout` and this file sets no `axios.defaults.timeout`, so a stalled upstream holds it open forever"),
                     )
-                    .confidence(conf),
+                    // The global default may be set in another (bootstrap) file.
+                    .confidence(if browser { Confidence::Low } else { Confidence::Medium }),
                 );
             }
             continue;
