@@ -58,8 +58,9 @@ pub(super) static AUTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(api_|user_|do_|handle_|post_)?(login|log_in|signin|sign_in|signup|sign_up|register|register_user|login_for_access_token|obtain_token|token|forgot_password|reset_password|password_reset|request_password_reset|verify_otp|verify_code|verify_mfa|verify_2fa)(_view|_api|_endpoint|_handler)?$",
     )
 });
-pub(super) static LIMIT_WORD: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(limit|throttl|brute|slow_?down|lockout|axes)"));
+pub(super) static LIMIT_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)(rate_?limit|limiter|\.limit\(|^@?limits?\(|throttl|brute|slow_?down|lockout|axes)")
+});
 pub(super) static BODY_LIMIT: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)(rate_?limit|limiter|throttl|lockout|locked_out|failed_(login_)?attempts|login_attempts|too_?many|brute|\.consume\()",

@@ -18,7 +18,22 @@ static HTTP_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)(axios|^https?$|client|request|agent|supertest|^got$|^ky$|fetch|\$http|httpService|instance)",
     )
 });
+static LOOSE_LIMIT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(limit|throttl|brute|slow_?down)"));
 static CAMEL: LazyLock<Regex> = LazyLock::new(|| re(r"([a-z0-9])([A-Z])"));
+
+/// A middleware argument that is a rate limiter: a name such as
+/// `loginLimit`/`authLimiter`/`bruteforce.prevent`, or a call or object whose
+/// text says rate limit / limiter / throttle (not a body parser's `limit`).
+fn is_limiter_arg(a: &N<'_>) -> bool {
+    match a.kind().as_ref() {
+        "identifier" | "member_expression" => LOOSE_LIMIT.is_match(&a.text()),
+        "array" => a.children().any(|c| match c.kind().as_ref() {
+            "identifier" | "member_expression" => LOOSE_LIMIT.is_match(&c.text()),
+            _ => c.is_named() && LIMIT_WORD.is_match(&c.text()),
+        }),
+        _ => LIMIT_WORD.is_match(&a.text()),
+    }
+}
 
 pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
@@ -32,7 +47,7 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
             })
             && js_args(&n)
                 .iter()
-                .any(|a| a.kind() != "string" && LIMIT_WORD.is_match(&a.text()))
+                .any(|a| a.kind() != "string" && is_limiter_arg(a))
     });
     if global {
         return;
@@ -141,8 +156,7 @@ fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
     let Some((last, middle)) = handlers.split_last() else {
         return;
     };
-    let limited =
-        middle.iter().any(|a| LIMIT_WORD.is_match(&a.text())) || BODY_LIMIT.is_match(&last.text());
+    let limited = middle.iter().any(is_limiter_arg) || BODY_LIMIT.is_match(&last.text());
     if limited {
         return;
     }
