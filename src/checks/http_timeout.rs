@@ -217,11 +217,11 @@ fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &
                     ));
                 }
             }
-            "urllib.request.urlopen" | "urllib2.urlopen"
-                if timeout.is_none()
-                    && !splat
-                    && py_positional(&call).len() < 3
-                    && !socket_default =>
+            r if (r.ends_with("urllib.request.urlopen") || r == "urllib2.urlopen")
+                && timeout.is_none()
+                && !splat
+                && py_positional(&call).len() < 3
+                && !socket_default =>
             {
                 out.push(Hit::new(
                     call.range(),
