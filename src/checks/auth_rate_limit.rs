@@ -108,6 +108,15 @@ pub(super) fn purpose(s: &str) -> (&'static str, Severity) {
     }
 }
 
+/// PUT/PATCH on a login or sign-up path updates something (a client, a
+/// profile); only password resets and code checks matter there.
+pub(super) fn updates_allowed(method: &str, what: &str) -> bool {
+    method.eq_ignore_ascii_case("post")
+        || method.eq_ignore_ascii_case("all")
+        || what.contains("one-time")
+        || what.contains("reset")
+}
+
 pub(super) fn is_auth_path(path: &str) -> bool {
     AUTH_PATH.is_match(path) && !NOT_AUTH.is_match(path)
 }
@@ -230,6 +239,9 @@ fn py_function(def: &N<'_>, is_django: bool, out: &mut Vec<Hit>) {
             return;
         }
         let (what, sev) = purpose(if trivial { &name } else { &path });
+        if !updates_allowed(&method, what) {
+            return;
+        }
         // Behind authentication already: passwords cannot be sprayed here
         // (one-time codes still can).
         let decorator_text: String = decorators.iter().map(|d| d.text().to_string()).collect();

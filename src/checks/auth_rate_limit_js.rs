@@ -4,7 +4,7 @@
 //! clients (`axios.post("/login", body)`) are not routes.
 
 use super::auth_rate_limit::{
-    is_auth_path, purpose, re, AUTH_NAME, BODY_LIMIT, LIMIT_WORD, NOT_AUTH,
+    is_auth_path, purpose, re, updates_allowed, AUTH_NAME, BODY_LIMIT, LIMIT_WORD, NOT_AUTH,
 };
 use super::limits_common::{js_args, strip_quotes, N};
 use super::Hit;
@@ -161,6 +161,9 @@ fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
         return;
     }
     let (what, sev) = purpose(&path);
+    if !updates_allowed(&method, what) {
+        return;
+    }
     out.push(
         Hit::new(
             start..call.range().end,
