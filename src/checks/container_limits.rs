@@ -111,6 +111,7 @@ fn pod_spec<'a>(doc: &'a CNode, kind: &str) -> Option<&'a CNode> {
         | "StatefulSet"
         | "DaemonSet"
         | "ReplicaSet"
+        | "Rollout"
         | "Job"
         | "ReplicationController" => doc.path(&["spec", "template", "spec"]),
         "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template", "spec"]),

@@ -114,6 +114,7 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     let mut axios = js_module_names(root, &["axios"]);
     axios.insert("axios".to_string());
     let got = js_module_names(root, &["got"]);
+    let superagent = js_module_names(root, &["superagent"]);
     let node_fetch = js_module_names(root, &["node-fetch", "undici"]);
     let node_http = js_module_names(root, &["http", "https", "node:http", "node:https"]);
     let http_timeout_elsewhere =
@@ -209,6 +210,32 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
                 )
                 .confidence(Confidence::Medium),
             );
+            continue;
+        }
+        if superagent.contains(&callee)
+            && matches!(
+                method.as_str(),
+                "get" | "post" | "put" | "patch" | "delete" | "del" | "head"
+            )
+        {
+            // The timeout is set on the chain: superagent.get(url).timeout(...)
+            let mut top = call.clone();
+            while let Some(p) = top.parent() {
+                if matches!(p.kind().as_ref(), "member_expression" | "call_expression") {
+                    top = p;
+                } else {
+                    break;
+                }
+            }
+            if !top.text().contains(".timeout(") {
+                out.push(
+                    Hit::new(
+                        call.range(),
+                        format!("`{func_text}` request sets no `.timeout(...)`; superagent waits forever by default"),
+                    )
+                    .confidence(conf),
+                );
+            }
             continue;
         }
         if got.contains(&callee) {
