@@ -122,12 +122,14 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     let axios_defaults = text.contains("defaults.timeout") || text.contains("config.timeout =");
     let server = text.contains("fetch(") && is_server_file(file, root);
     // A local function or variable named `fetch` shadows the global one.
-    let own_fetch = root.dfs().any(|n| {
+    let own_fetch = (root.dfs().any(|n| {
         matches!(
             n.kind().as_ref(),
             "function_declaration" | "variable_declarator"
         ) && n.field("name").is_some_and(|x| x.text() == "fetch")
-    }) && !node_fetch.contains("fetch");
+    }) && !node_fetch.contains("fetch"))
+        // `import fetch from "@/utils/fetch"`: a wrapper that may set its own timeout.
+        || wrapper_fetch(root);
     let browser = (text.contains("axios") || text.contains("got")) && is_browser_file(file, root);
     let conf = if browser {
         Confidence::Low
@@ -296,6 +298,16 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
             ));
         }
     }
+}
+
+/// Is `fetch` imported from a module other than a fetch library?
+fn wrapper_fetch(root: &N<'_>) -> bool {
+    const LIBS: &[&str] = &["node-fetch", "undici", "cross-fetch", "isomorphic-fetch"];
+    root.dfs().any(|n| {
+        import_source(&n).is_some_and(|src| {
+            !LIBS.contains(&src.as_str()) && js_module_names(&n, &[src.as_str()]).contains("fetch")
+        })
+    })
 }
 
 /// `http.get(url, cb)` / `https.request({ ... }, cb)`: true only when every
