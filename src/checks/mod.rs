@@ -5,11 +5,21 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod auth_rate_limit;
+pub mod auth_rate_limit_django;
+pub mod auth_rate_limit_js;
+pub mod container_limits;
+pub mod db_pool;
 pub mod hardcoded_secret;
+pub mod http_timeout;
+pub mod http_timeout_js;
+pub mod http_timeout_rust;
 pub mod invalid_suppression;
 pub mod leaked_credential;
+pub mod limits_common;
 pub mod names;
 pub mod pyimports;
+pub mod request_body;
 pub mod secret_code;
 pub mod secret_config;
 pub mod secret_derivation;
@@ -17,6 +27,9 @@ pub mod secret_k8s;
 pub mod secret_usage;
 pub mod secret_values;
 pub mod tokens;
+pub mod unbounded_query;
+pub mod unbounded_query_js;
+pub mod unbounded_query_py;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -76,10 +89,16 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
         "invalid-suppression",
         &invalid_suppression::InvalidSuppression,
     ),
-    ("hardcoded_secret", &hardcoded_secret::HardcodedSecret),
-    ("secret_placeholder", &hardcoded_secret::SecretPlaceholder),
-    ("leaked_credential", &leaked_credential::LeakedCredential),
-    ("secret_derivation", &secret_derivation::SecretDerivation),
+    ("hardcoded-secret", &hardcoded_secret::HardcodedSecret),
+    ("secret-placeholder", &hardcoded_secret::SecretPlaceholder),
+    ("leaked-credential", &leaked_credential::LeakedCredential),
+    ("secret-derivation", &secret_derivation::SecretDerivation),
+    ("http-timeout", &http_timeout::HttpTimeout),
+    ("auth-rate-limit", &auth_rate_limit::AuthRateLimit),
+    ("container-limits", &container_limits::ContainerLimits),
+    ("request-body", &request_body::RequestBody),
+    ("db-pool", &db_pool::DbPool),
+    ("unbounded-query", &unbounded_query::UnboundedQuery),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {

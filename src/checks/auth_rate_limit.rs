@@ -1,0 +1,292 @@
+//! Authentication endpoints (login, token, OTP, password reset, sign-up)
+//! that nothing rate-limits. Python: FastAPI/Flask route decorators, DRF
+//! `@action`s and class-based views, Django function views and `urls.py`
+//! entries pointing at the stock login/token views. JavaScript/TypeScript:
+//! Express/Fastify/Koa-style `router.post(path, ...)`, `.route(path).post`,
+//! NestJS `@Post()` handlers and Next.js `route.ts` handlers.
+//!
+//! A limiter counts when it is visible in the same file: a decorator or
+//! middleware argument whose name says limit/throttle/brute/slowDown, a
+//! `Depends(RateLimiter(...))`, `throttle_classes`, a limiter called in the
+//! handler body, or an app-wide limiter (`app.use(rateLimit(...))`,
+//! `SlowAPIMiddleware`, flask-limiter `default_limits`). Settings in other
+//! files (DRF `DEFAULT_THROTTLE_CLASSES`, a global Nest `ThrottlerGuard`,
+//! django-axes) cannot be seen, so those findings are medium or low
+//! confidence. This file holds the shared vocabulary and the function-route
+//! half; `auth_rate_limit_django` and `auth_rate_limit_js` hold the rest.
+
+use super::limits_common::{py_kwarg, py_positional, strip_quotes, N};
+use super::{Check, Hit};
+use crate::lang::Language;
+use crate::parse::ParsedFile;
+use crate::rules::meta::{Confidence, Severity};
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub struct AuthRateLimit;
+
+impl Check for AuthRateLimit {
+    fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
+        let Some(tree) = file.code() else { return };
+        let root = tree.root();
+        match file.language {
+            Language::Python => python(file, &root, out),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                super::auth_rate_limit_js::js(file, &root, out)
+            }
+            _ => {}
+        }
+    }
+}
+
+pub(super) fn re(s: &str) -> Regex {
+    Regex::new(s).expect("constant regex")
+}
+
+static AUTH_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(^|/)(log[-_]?in|sign[-_]?in|sign[-_]?up|register|registration|token|otp|mfa|2fa|totp|forgot[-_]?password|reset[-_]?password|password[-_]?reset|password[-_]?recovery|recover[-_]?password|password/(reset|forgot|recover)|verify([-_]?(otp|code|phone|sms|mfa|2fa|totp))?|magic[-_]?link|authenticate)(/|$|\.|\?|:|\{|<|\[)",
+    )
+});
+pub(super) static NOT_AUTH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(refresh|revoke|logout|log[-_]out|introspect|jwks|callback|webhook|token/verify|verify[-_]?token|validate|google|facebook|apple|github|gitlab|twitter|microsoft|azure|saml|sso|social)",
+    )
+});
+pub(super) static AUTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(api_|user_|do_|handle_|post_)?(login|log_in|signin|sign_in|signup|sign_up|register|register_user|login_for_access_token|obtain_token|token|forgot_password|reset_password|password_reset|request_password_reset|verify_otp|verify_code|verify_mfa|verify_2fa)(_view|_api|_endpoint|_handler)?$",
+    )
+});
+pub(super) static LIMIT_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)(rate_?limit|limiter|\.limit\(|^@?limits?\(|throttl|brute|slow_?down|lockout|axes)")
+});
+pub(super) static BODY_LIMIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(rate_?limit|limiter|throttl|lockout|locked_out|failed_(login_)?attempts|login_attempts|too_?many|brute|\.consume\()",
+    )
+});
+
+/// What kind of endpoint a path or name is, for severity and message.
+static BLUEPRINT_LIMIT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"limiter\.limit\([^)]*\)\s*\(\s*\w+\s*\)"));
+static AUTHENTICATED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(current_?user|get_current|active_user|login_required|jwt_required|auth_required|IsAuthenticated)",
+    )
+});
+
+pub(super) fn purpose(s: &str) -> (&'static str, Severity) {
+    let l = s.to_ascii_lowercase();
+    if l.contains("otp")
+        || l.contains("mfa")
+        || l.contains("2fa")
+        || l.contains("verify")
+        || l.contains("twofactor")
+    {
+        ("one-time codes can be brute-forced", Severity::High)
+    } else if l.contains("password") {
+        (
+            "reset mails can be triggered in bulk and reset tokens guessed",
+            Severity::High,
+        )
+    } else if l.contains("register")
+        || l.contains("sign_up")
+        || l.contains("signup")
+        || l.contains("sign-up")
+        || l.contains("registration")
+    {
+        (
+            "accounts can be created in bulk by scripts",
+            Severity::Medium,
+        )
+    } else {
+        (
+            "passwords can be guessed and stuffed at full speed",
+            Severity::High,
+        )
+    }
+}
+
+/// PUT/PATCH on a login or sign-up path updates something (a client, a
+/// profile); only password resets and code checks matter there.
+pub(super) fn updates_allowed(method: &str, what: &str) -> bool {
+    method.eq_ignore_ascii_case("post")
+        || method.eq_ignore_ascii_case("all")
+        || what.contains("one-time")
+        || what.contains("reset")
+}
+
+pub(super) fn is_auth_path(path: &str) -> bool {
+    AUTH_PATH.is_match(path) && !NOT_AUTH.is_match(path)
+}
+
+fn python(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+    let text = &file.text;
+    // App-wide limiters visible in this file.
+    if text.contains("SlowAPIMiddleware")
+        || text.contains("default_limits")
+        || BLUEPRINT_LIMIT.is_match(text)
+        || root.dfs().any(|n| {
+            n.kind() == "call"
+                && n.field("function").is_some_and(|f| {
+                    let f = f.text();
+                    f.ends_with("APIRouter") || f.ends_with("FastAPI") || f.ends_with("Blueprint")
+                })
+                && n.field("arguments")
+                    .is_some_and(|a| LIMIT_WORD.is_match(&a.text()))
+        })
+    {
+        return;
+    }
+    let is_django = text.contains("django") || text.contains("rest_framework");
+
+    for node in root.dfs() {
+        match node.kind().as_ref() {
+            "function_definition" => py_function(&node, is_django, out),
+            "class_definition" => super::auth_rate_limit_django::py_class(&node, out),
+            "call" if is_django => super::auth_rate_limit_django::django_url(file, &node, out),
+            _ => {}
+        }
+    }
+}
+
+pub(super) fn decorators_of<'r>(def: &N<'r>) -> Vec<N<'r>> {
+    def.parent()
+        .filter(|p| p.kind() == "decorated_definition")
+        .map(|p| p.children().filter(|c| c.kind() == "decorator").collect())
+        .unwrap_or_default()
+}
+
+fn py_function(def: &N<'_>, is_django: bool, out: &mut Vec<Hit>) {
+    let Some(name) = def.field("name").map(|n| n.text().to_string()) else {
+        return;
+    };
+    let decorators = decorators_of(def);
+    // Find the route decorator and its path.
+    let mut route: Option<(String, String, usize)> = None; // (method, path, start)
+    let mut limited = false;
+    for d in &decorators {
+        let Some(call) = d.children().find(|c| c.kind() == "call") else {
+            if LIMIT_WORD.is_match(&d.text()) {
+                limited = true;
+            }
+            continue;
+        };
+        let func = call
+            .field("function")
+            .map(|f| f.text().to_string())
+            .unwrap_or_default();
+        let attr = func.rsplit('.').next().unwrap_or("").to_string();
+        let path_node = py_positional(&call)
+            .into_iter()
+            .next()
+            .filter(|p| p.kind() == "string")
+            .or_else(|| py_kwarg(&call, "path"))
+            .or_else(|| py_kwarg(&call, "rule"))
+            .or_else(|| py_kwarg(&call, "url_path"));
+        let path = path_node
+            .as_ref()
+            .map(|p| strip_quotes(&p.text()).to_string());
+        let mut rest = call.text().to_string();
+        if let Some(p) = &path_node {
+            rest = rest.replace(p.text().as_ref(), "");
+        }
+        if LIMIT_WORD.is_match(&rest) {
+            limited = true;
+        }
+        let methods = py_kwarg(&call, "methods").map(|m| m.text().to_ascii_uppercase());
+        let method = match attr.as_str() {
+            "post" | "put" | "patch" => Some(attr.to_ascii_uppercase()),
+            "route" | "api_route" | "action" => methods
+                .as_deref()
+                .filter(|m| m.contains("POST") || m.contains("PUT"))
+                .map(|_| "POST".to_string()),
+            _ => None,
+        };
+        if let Some(method) = method {
+            if attr == "action" {
+                route = Some((
+                    method,
+                    path.unwrap_or_else(|| name.clone()),
+                    d.range().start,
+                ));
+            } else {
+                route = Some((method, path.unwrap_or_default(), d.range().start));
+            }
+        }
+    }
+    let params = def
+        .field("parameters")
+        .map(|p| p.text().to_string())
+        .unwrap_or_default();
+    let body = def
+        .field("body")
+        .map(|b| b.text().to_string())
+        .unwrap_or_default();
+    if limited || LIMIT_WORD.is_match(&params) || BODY_LIMIT.is_match(&body) {
+        return;
+    }
+    let report = def.field("name").map_or(def.range(), |n| n.range());
+    if let Some((method, path, start)) = route {
+        let trivial = path.is_empty() || path == "/";
+        let matched = if trivial {
+            AUTH_NAME.is_match(&name)
+        } else {
+            is_auth_path(&path)
+        };
+        if !matched {
+            return;
+        }
+        let (what, sev) = purpose(if trivial { &name } else { &path });
+        if !updates_allowed(&method, what) {
+            return;
+        }
+        // Behind authentication already: passwords cannot be sprayed here
+        // (one-time codes still can).
+        let decorator_text: String = decorators.iter().map(|d| d.text().to_string()).collect();
+        if (AUTHENTICATED.is_match(&params) || AUTHENTICATED.is_match(&decorator_text))
+            && !what.contains("one-time")
+        {
+            return;
+        }
+        let shown = if trivial { name.clone() } else { path.clone() };
+        out.push(
+            Hit::new(
+                start..report.end,
+                format!(
+                    "auth endpoint `{method} {shown}` (`{name}`) has no rate limiter, so {what}"
+                ),
+            )
+            .severity(sev),
+        );
+        return;
+    }
+    // Django / DRF function views: `def login_view(request)` handling a POST.
+    let first_param = def
+        .field("parameters")
+        .and_then(|p| p.named_children().next())
+        .map(|p| p.text().to_string())
+        .unwrap_or_default();
+    let in_class = def.ancestors().any(|a| a.kind() == "class_definition");
+    if is_django
+        && !in_class
+        && first_param == "request"
+        && AUTH_NAME.is_match(&name)
+        && [
+            "request.POST",
+            "request.method",
+            "authenticate(",
+            "request.data",
+        ]
+        .iter()
+        .any(|k| body.contains(k))
+    {
+        let (what, sev) = purpose(&name);
+        out.push(
+            Hit::new(report, format!("auth view `{name}` has no rate limit (`@ratelimit`, `throttle_classes`), so {what}"))
+                .severity(sev)
+                .confidence(Confidence::Medium),
+        );
+    }
+}

@@ -1,0 +1,270 @@
+//! JavaScript/TypeScript half of `auth-rate-limit`: Express/Fastify/Koa
+//! style `router.post(path, ...)` and `router.route(path).post(...)`,
+//! NestJS `@Post()` handlers and Next.js `route.ts` handlers. Calls on HTTP
+//! clients (`axios.post("/login", body)`) are not routes.
+
+use super::auth_rate_limit::{
+    is_auth_path, purpose, re, updates_allowed, AUTH_NAME, BODY_LIMIT, LIMIT_WORD, NOT_AUTH,
+};
+use super::limits_common::{js_args, strip_quotes, N};
+use super::Hit;
+use crate::parse::ParsedFile;
+use crate::rules::meta::Confidence;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static HTTP_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(axios|^https?$|client|request|agent|supertest|^got$|^ky$|fetch|\$http|httpService|instance)",
+    )
+});
+static LOOSE_LIMIT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(limit|throttl|brute|slow_?down)"));
+static CAMEL: LazyLock<Regex> = LazyLock::new(|| re(r"([a-z0-9])([A-Z])"));
+
+/// A middleware argument that is a rate limiter: a name such as
+/// `loginLimit`/`authLimiter`/`bruteforce.prevent`, or a call or object whose
+/// text says rate limit / limiter / throttle (not a body parser's `limit`).
+fn is_limiter_arg(a: &N<'_>) -> bool {
+    match a.kind().as_ref() {
+        "identifier" | "member_expression" => LOOSE_LIMIT.is_match(&a.text()),
+        "array" => a.children().any(|c| match c.kind().as_ref() {
+            "identifier" | "member_expression" => LOOSE_LIMIT.is_match(&c.text()),
+            _ => c.is_named() && LIMIT_WORD.is_match(&c.text()),
+        }),
+        _ => LIMIT_WORD.is_match(&a.text()),
+    }
+}
+
+pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+    let text = &file.text;
+    // App-wide: app.use(rateLimit(...)), fastify.register(rateLimit, ...).
+    let global = root.dfs().any(|n| {
+        n.kind() == "call_expression"
+            && n.field("function").is_some_and(|f| {
+                f.kind() == "member_expression"
+                    && f.field("property")
+                        .is_some_and(|p| matches!(p.text().as_ref(), "use" | "register"))
+            })
+            && js_args(&n)
+                .iter()
+                .any(|a| a.kind() != "string" && is_limiter_arg(a))
+    });
+    if global {
+        return;
+    }
+    // Next.js route handlers: app/api/login/route.ts exporting POST.
+    let path = file.rel_path.to_ascii_lowercase();
+    if (path.ends_with("/route.ts") || path.ends_with("/route.js"))
+        && is_auth_path(&path.replace("/route.", "/x."))
+        && !BODY_LIMIT.is_match(text)
+    {
+        if let Some(f) = root.dfs().find(|n| {
+            n.kind() == "function_declaration"
+                && n.field("name").is_some_and(|x| x.text() == "POST")
+        }) {
+            let (what, sev) = purpose(&path);
+            out.push(
+                Hit::new(
+                    f.range(),
+                    format!(
+                        "route handler `POST` in `{}` has no rate limiter, so {what}",
+                        file.rel_path
+                    ),
+                )
+                .severity(sev)
+                .confidence(Confidence::Medium),
+            );
+        }
+    }
+    for node in root.dfs() {
+        match node.kind().as_ref() {
+            "call_expression" => js_route_call(&node, out),
+            "method_definition" => nest_method(&node, out),
+            _ => {}
+        }
+    }
+}
+
+fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
+    let Some(func) = call.field("function") else {
+        return;
+    };
+    if func.kind() != "member_expression" {
+        return;
+    }
+    let method = func
+        .field("property")
+        .map(|p| p.text().to_string())
+        .unwrap_or_default();
+    if !matches!(method.as_str(), "post" | "put" | "patch" | "all") {
+        return;
+    }
+    // HTTP clients (`axios.post('/login', body)`) are not routes.
+    let receiver = func
+        .field("object")
+        .filter(|o| matches!(o.kind().as_ref(), "identifier" | "member_expression"))
+        .map(|o| o.text().to_string())
+        .unwrap_or_default();
+    if HTTP_CLIENT.is_match(&receiver) {
+        return;
+    }
+    let last_is_data = js_args(call).last().is_some_and(|a| {
+        matches!(
+            a.kind().as_ref(),
+            "object" | "string" | "template_string" | "number"
+        ) && !LIMIT_WORD.is_match(&a.text())
+    });
+    if last_is_data {
+        return;
+    }
+    let args = js_args(call);
+    let (path, handlers, start): (String, &[N<'_>], usize) = match args.first() {
+        Some(a) if matches!(a.kind().as_ref(), "string" | "template_string") => (
+            strip_quotes(&a.text()).to_string(),
+            &args[1..],
+            call.range().start,
+        ),
+        _ => {
+            // router.route('/login').post(handler), possibly after .get(...)
+            let mut obj = func.field("object");
+            let mut found = None;
+            while let Some(o) = obj {
+                if o.kind() != "call_expression" {
+                    break;
+                }
+                let f = o.field("function");
+                if f.as_ref()
+                    .and_then(|f| f.field("property"))
+                    .is_some_and(|p| p.text() == "route")
+                {
+                    found = js_args(&o)
+                        .first()
+                        .map(|a| (strip_quotes(&a.text()).to_string(), a.range().start));
+                    break;
+                }
+                obj = f.and_then(|f| f.field("object"));
+            }
+            match found {
+                Some((p, start)) => (p, &args[..], start),
+                None => return,
+            }
+        }
+    };
+    if handlers.is_empty() || !is_auth_path(&path) {
+        return;
+    }
+    let Some((last, middle)) = handlers.split_last() else {
+        return;
+    };
+    let limited = middle.iter().any(is_limiter_arg) || BODY_LIMIT.is_match(&last.text());
+    if limited {
+        return;
+    }
+    let (what, sev) = purpose(&path);
+    if !updates_allowed(&method, what) {
+        return;
+    }
+    out.push(
+        Hit::new(
+            start..call.range().end,
+            format!(
+                "auth route `{} {path}` has no rate-limit middleware, so {what}",
+                method.to_ascii_uppercase()
+            ),
+        )
+        .severity(sev),
+    );
+}
+
+fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
+    let mut decos: Vec<N<'_>> = def.children().filter(|c| c.kind() == "decorator").collect();
+    decos.extend(
+        def.prev_all()
+            .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
+            .filter(|p| p.kind() == "decorator"),
+    );
+    let Some(route) = decos.iter().find(|d| {
+        let t = d.text();
+        t.starts_with("@Post(") || t.starts_with("@Put(") || t.starts_with("@Patch(")
+    }) else {
+        return;
+    };
+    let name = def
+        .field("name")
+        .map(|n| n.text().to_string())
+        .unwrap_or_default();
+    let rt = route.text();
+    let arg = rt
+        .split_once('(')
+        .map(|(_, a)| a.trim_end_matches(')'))
+        .unwrap_or("");
+    let path = strip_quotes(arg).to_string();
+    let matched = if path.is_empty() {
+        AUTH_NAME.is_match(&CAMEL.replace_all(&name, "${1}_${2}").to_ascii_lowercase())
+    } else {
+        is_auth_path(&format!("/{}", path.trim_start_matches('/')))
+    };
+    if !matched {
+        return;
+    }
+    let skip = decos.iter().any(|d| d.text().contains("SkipThrottle"));
+    let class_decos = def
+        .ancestors()
+        .find(|a| matches!(a.kind().as_ref(), "class_declaration" | "class"))
+        .map(|c| {
+            let mut t = String::new();
+            for d in c.children().filter(|d| d.kind() == "decorator") {
+                t.push_str(&d.text());
+            }
+            // `@UseGuards(...) export class X`: decorators sit in the export statement.
+            let holder = c.parent().filter(|p| p.kind() == "export_statement");
+            for d in holder
+                .iter()
+                .flat_map(|h| h.children())
+                .filter(|d| d.kind() == "decorator")
+            {
+                t.push_str(&d.text());
+            }
+            for d in c
+                .prev_all()
+                .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
+                .filter(|p| p.kind() == "decorator")
+            {
+                t.push_str(&d.text());
+            }
+            t
+        })
+        .unwrap_or_default();
+    let class_name = def
+        .ancestors()
+        .find(|a| matches!(a.kind().as_ref(), "class_declaration" | "class"))
+        .and_then(|c| c.field("name"))
+        .map(|n| n.text().to_string())
+        .unwrap_or_default();
+    if NOT_AUTH.is_match(&class_name) || NOT_AUTH.is_match(&class_decos) {
+        return;
+    }
+    let limited = decos
+        .iter()
+        .any(|d| LIMIT_WORD.is_match(&d.text()) && !d.text().contains("SkipThrottle"))
+        || (LIMIT_WORD.is_match(&class_decos) && !class_decos.contains("SkipThrottle"));
+    let shown = if path.is_empty() {
+        name.clone()
+    } else {
+        path.clone()
+    };
+    let (what, sev) = purpose(&shown);
+    if skip {
+        out.push(
+            Hit::new(route.range().start..def.range().end, format!("auth handler `{name}` opts out of throttling with `@SkipThrottle()`, so {what}"))
+                .severity(sev)
+                .confidence(Confidence::High),
+        );
+    } else if !limited {
+        out.push(
+            Hit::new(route.range().start..def.range().end, format!("auth handler `{name}` (`{shown}`) has no `@Throttle()`/`ThrottlerGuard`, so {what} unless a global ThrottlerGuard is registered"))
+                .severity(sev)
+                .confidence(Confidence::Low),
+        );
+    }
+}

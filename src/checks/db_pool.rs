@@ -1,0 +1,184 @@
+//! Database connection pools explicitly configured without bounds. Library
+//! defaults are bounded almost everywhere (SQLAlchemy 5 + 10 overflow with a
+//! 30 s wait, psycopg_pool max = min, asyncpg 10, node-postgres 10, sqlx 10
+//! with a 30 s acquire timeout), so only explicit settings count:
+//! SQLAlchemy `max_overflow=-1` or `pool_size=0` (no cap on connections) and
+//! `pool_timeout=None` (wait forever), also as `SQLALCHEMY_ENGINE_OPTIONS`
+//! keys; node-postgres `connectionTimeoutMillis: 0` and mysql
+//! `queueLimit: 0` (wait or queue forever).
+
+use super::limits_common::{js_args, py_kwarg, strip_quotes, N};
+use super::{Check, Hit};
+use crate::lang::Language;
+use crate::parse::ParsedFile;
+use crate::rules::meta::{Confidence, Severity};
+
+pub struct DbPool;
+
+impl Check for DbPool {
+    fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
+        let Some(tree) = file.code() else { return };
+        let root = tree.root();
+        match file.language {
+            Language::Python => python(file, &root, out),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => js(&root, out),
+            _ => {}
+        }
+    }
+}
+
+/// The problem with one pool setting, if any: (message tail, severity).
+fn judge(key: &str, value: &str) -> Option<(&'static str, Severity)> {
+    match (key, value.trim()) {
+        ("max_overflow", "-1") => Some((
+            "lets the pool open connections without bound under load until the database refuses them",
+            Severity::Medium,
+        )),
+        ("pool_size", "0") => Some((
+            "removes the pool's size cap, so load opens connections until the database refuses them",
+            Severity::Medium,
+        )),
+        ("pool_timeout", "None") => Some((
+            "makes callers wait forever for a free connection instead of failing fast",
+            Severity::Low,
+        )),
+        _ => None,
+    }
+}
+
+const ENGINES: &[&str] = &[
+    "create_engine",
+    "create_async_engine",
+    "QueuePool",
+    "AsyncAdaptedQueuePool",
+    "engine_from_config",
+];
+
+fn python(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+    let sqlalchemy = file.text.contains("sqlalchemy") || file.text.contains("SQLALCHEMY");
+    if !sqlalchemy {
+        return;
+    }
+    for node in root.dfs() {
+        match node.kind().as_ref() {
+            "call" => {
+                let Some(func) = node.field("function") else {
+                    continue;
+                };
+                let name = func.text().rsplit('.').next().unwrap_or("").to_string();
+                if !ENGINES.contains(&name.as_str()) {
+                    continue;
+                }
+                if py_kwarg(&node, "poolclass").is_some_and(|p| !p.text().contains("QueuePool")) {
+                    continue;
+                }
+                for key in ["max_overflow", "pool_size", "pool_timeout"] {
+                    let kw = if name.contains("QueuePool") {
+                        key.trim_start_matches("pool_")
+                    } else {
+                        key
+                    };
+                    let Some(value) = py_kwarg(&node, kw) else {
+                        continue;
+                    };
+                    if let Some((tail, sev)) = judge(key, &value.text()) {
+                        out.push(
+                            Hit::new(
+                                value.parent().map_or(node.range(), |p| p.range()),
+                                format!(
+                                    "`{}` sets `{kw}={}`, which {tail}",
+                                    func.text(),
+                                    value.text()
+                                ),
+                            )
+                            .severity(sev),
+                        );
+                    }
+                }
+            }
+            // SQLALCHEMY_ENGINE_OPTIONS = {"max_overflow": -1}
+            "pair" => {
+                let (Some(k), Some(v)) = (node.field("key"), node.field("value")) else {
+                    continue;
+                };
+                if k.kind() != "string" {
+                    continue;
+                }
+                let key = strip_quotes(&k.text()).to_string();
+                if let Some((tail, sev)) = judge(&key, &v.text()) {
+                    out.push(
+                        Hit::new(
+                            node.range(),
+                            format!("engine option `{key}: {}` {tail}", v.text()),
+                        )
+                        .severity(sev),
+                    );
+                }
+            }
+            // Flask-SQLAlchemy 2.x settings
+            "assignment" => {
+                let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
+                    continue;
+                };
+                let key = match l.text().as_ref() {
+                    "SQLALCHEMY_MAX_OVERFLOW" => "max_overflow",
+                    "SQLALCHEMY_POOL_SIZE" => "pool_size",
+                    "SQLALCHEMY_POOL_TIMEOUT" => "pool_timeout",
+                    _ => continue,
+                };
+                if let Some((tail, sev)) = judge(key, &r.text()) {
+                    out.push(
+                        Hit::new(
+                            node.range(),
+                            format!("`{} = {}` {tail}", l.text(), r.text()),
+                        )
+                        .severity(sev),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn js(root: &N<'_>, out: &mut Vec<Hit>) {
+    for node in root.dfs() {
+        let ctor = match node.kind().as_ref() {
+            "new_expression" => node.field("constructor").map(|c| c.text().to_string()),
+            "call_expression" => node.field("function").map(|c| c.text().to_string()),
+            _ => None,
+        };
+        let Some(ctor) = ctor else { continue };
+        let last = ctor.rsplit('.').next().unwrap_or("");
+        if !matches!(last, "Pool" | "createPool" | "createPoolCluster") {
+            continue;
+        }
+        let Some(obj) = js_args(&node).into_iter().find(|a| a.kind() == "object") else {
+            continue;
+        };
+        for pair in obj.children().filter(|c| c.kind() == "pair") {
+            let (Some(k), Some(v)) = (pair.field("key"), pair.field("value")) else {
+                continue;
+            };
+            let key = strip_quotes(&k.text()).to_string();
+            let msg = match (key.as_str(), v.text().trim()) {
+                ("connectionTimeoutMillis", "0") if last == "Pool" => Some((
+                    "`connectionTimeoutMillis: 0` makes `pool.connect()` wait forever for a free client when the pool is exhausted",
+                    Confidence::High,
+                )),
+                ("queueLimit", "0") if last != "Pool" => Some((
+                    "`queueLimit: 0` lets requests queue for a connection without bound when the pool is exhausted",
+                    Confidence::Medium,
+                )),
+                _ => None,
+            };
+            if let Some((msg, conf)) = msg {
+                out.push(
+                    Hit::new(pair.range(), format!("`{ctor}` option {msg}"))
+                        .severity(Severity::Low)
+                        .confidence(conf),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! JavaScript/TypeScript half of `unbounded-query`: Express `router.get`
+//! handlers on collection paths and controller functions named `listX` /
+//! `getAllX`, reading a whole table through Prisma `findMany()`,
+//! Mongoose/Sequelize/TypeORM `find()`/`findAll()` or raw `SELECT`.
+
+use super::limits_common::{js_args, js_obj_has, strip_quotes, KeyState, N};
+use super::unbounded_query::{hit, re, BOUNDED, SELECT, SQL_BOUNDED};
+use super::Hit;
+use crate::parse::ParsedFile;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static KNEX_START: LazyLock<Regex> = LazyLock::new(|| re(r"^(knex|db|trx|database)\s*[(.]"));
+static KNEX_BOUNDED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\.(where\w*|limit|first|paginate|count\w*|pluck|max|min|sum|avg|insert|update|del|delete)\(",
+    )
+});
+static JS_LIST_NAME: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(list[A-Z_]|getAll|get_all|all[A-Z]|findAll[A-Z]|index$)"));
+static JS_HANDLER_PARAMS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\(\s*(req|request|_req|ctx|c)\b"));
+
+pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+    let prisma = file.text.contains("prisma");
+    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+        let Some(func) = call.field("function") else {
+            continue;
+        };
+        if func.kind() != "member_expression"
+            || func.field("property").is_none_or(|p| p.text() != "get")
+        {
+            continue;
+        }
+        let args = js_args(&call);
+        let Some(path) = args
+            .first()
+            .filter(|a| matches!(a.kind().as_ref(), "string" | "template_string"))
+        else {
+            continue;
+        };
+        let path = strip_quotes(&path.text()).to_string();
+        if !path.starts_with('/') || path.contains(':') || path.contains("${") {
+            continue;
+        }
+        let Some(handler) = args.last().filter(|h| {
+            matches!(
+                h.kind().as_ref(),
+                "arrow_function" | "function_expression" | "function"
+            )
+        }) else {
+            continue;
+        };
+        if BOUNDED.is_match(&handler.text()) {
+            continue;
+        }
+        let name = format!("GET {path}");
+        for c in handler.dfs().filter(|n| n.kind() == "call_expression") {
+            js_query(&c, prisma, &name, out);
+        }
+    }
+    // Named controller functions: `export const listOrders = async (req, res) => ...`,
+    // `async function getAllUsers(req, res) {...}`.
+    for node in root.dfs() {
+        let (name, func) = match node.kind().as_ref() {
+            "function_declaration" => (node.field("name"), Some(node.clone())),
+            "variable_declarator" => (
+                node.field("name"),
+                node.field("value").and_then(|v| {
+                    // Unwrap `asyncHandler(async (req, res) => ...)`.
+                    if v.kind() == "call_expression" {
+                        js_args(&v).into_iter().find(|a| {
+                            matches!(
+                                a.kind().as_ref(),
+                                "arrow_function" | "function_expression" | "function"
+                            )
+                        })
+                    } else {
+                        Some(v)
+                    }
+                }),
+            ),
+            _ => continue,
+        };
+        let (Some(name), Some(func)) = (name, func) else {
+            continue;
+        };
+        let name = name.text().to_string();
+        if !JS_LIST_NAME.is_match(&name)
+            || !matches!(
+                func.kind().as_ref(),
+                "function_declaration" | "arrow_function" | "function_expression" | "function"
+            )
+        {
+            continue;
+        }
+        let params = func
+            .field("parameters")
+            .map(|p| p.text().to_string())
+            .unwrap_or_default();
+        if !JS_HANDLER_PARAMS.is_match(&params) || BOUNDED.is_match(&func.text()) {
+            continue;
+        }
+        for c in func.dfs().filter(|n| n.kind() == "call_expression") {
+            js_query(&c, prisma, &name, out);
+        }
+    }
+}
+
+fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
+    let Some(func) = call.field("function") else {
+        return;
+    };
+    if func.kind() != "member_expression" {
+        return;
+    }
+    let method = func
+        .field("property")
+        .map(|p| p.text().to_string())
+        .unwrap_or_default();
+    let args = js_args(call);
+    // The whole method chain this call starts: Model.find().sort().lean()
+    let mut top = call.clone();
+    while let Some(p) = top.parent() {
+        if matches!(p.kind().as_ref(), "member_expression" | "call_expression") {
+            top = p;
+        } else {
+            break;
+        }
+    }
+    let chain = top.text();
+    let options_ok = |keys: &[&str]| match args.first() {
+        None => false,
+        Some(o) if o.kind() == "object" => js_obj_has(o, keys) != KeyState::Absent,
+        Some(_) => true,
+    };
+    let shown = func.text().lines().map(str::trim).collect::<String>();
+    // knex: `knex('orders').select('*')`, `db.select().from('orders')`.
+    let top_of_chain = call
+        .parent()
+        .is_none_or(|p| p.kind() != "member_expression");
+    if top_of_chain
+        && KNEX_START.is_match(&chain)
+        && chain.contains(".select(")
+        && !KNEX_BOUNDED.is_match(&chain)
+    {
+        out.push(hit(call, "knex `select`", handler));
+        return;
+    }
+    match method.as_str() {
+        "findMany" if prisma && !options_ok(&["take", "where", "cursor"]) => {
+            out.push(hit(call, &format!("`{shown}()` without `take`"), handler));
+        }
+        "find" | "findAll" => {
+            let obj_ok = match args.first() {
+                None => false,
+                Some(o) if o.kind() == "object" => {
+                    let has_keys = o.children().any(|c| {
+                        matches!(
+                            c.kind().as_ref(),
+                            "pair" | "shorthand_property_identifier" | "spread_element"
+                        )
+                    });
+                    // Options-style objects (TypeORM/Sequelize) bound only with where/limit/take.
+                    let options_only = o.children().filter(|c| c.kind() == "pair").all(|p| {
+                        p.field("key").is_some_and(|k| {
+                            matches!(
+                                strip_quotes(&k.text()),
+                                "order"
+                                    | "relations"
+                                    | "select"
+                                    | "sort"
+                                    | "include"
+                                    | "attributes"
+                                    | "raw"
+                            )
+                        })
+                    });
+                    has_keys && !options_only
+                }
+                Some(_) => true,
+            };
+            let receiver_model = func.field("object").is_some_and(|o| {
+                o.text()
+                    .chars()
+                    .next()
+                    .is_some_and(|ch| ch.is_ascii_uppercase())
+                    || o.text().to_ascii_lowercase().contains("repo")
+                    || o.text().contains("collection(")
+            });
+            if !obj_ok && receiver_model && !chain.contains(".limit(") {
+                out.push(hit(call, &format!("`{shown}()`"), handler));
+            }
+        }
+        "query" | "execute" | "all" | "many" | "any" => {
+            let Some(first) = args.first() else { return };
+            if !matches!(first.kind().as_ref(), "string" | "template_string") {
+                return;
+            }
+            let sql = strip_quotes(&first.text()).to_string();
+            if SELECT.is_match(&sql) && !SQL_BOUNDED.is_match(&sql) {
+                out.push(hit(call, "query `SELECT … FROM` without `LIMIT`", handler));
+            }
+        }
+        _ => {}
+    }
+}
