@@ -5,8 +5,10 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod django_deploy;
 pub mod names;
 pub mod pyimports;
+pub mod settings_flags;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -61,7 +63,13 @@ pub trait Check: Sync {
 }
 
 /// Every check, by the name rule files use.
-pub static CHECKS: &[(&str, &dyn Check)] = &[];
+pub static CHECKS: &[(&str, &dyn Check)] = &[
+    ("django-deploy-settings", &django_deploy::DjangoDeploy),
+    ("settings-debug", &settings_flags::DEBUG),
+    ("settings-allowed-hosts", &settings_flags::ALLOWED_HOSTS),
+    ("settings-cookies", &settings_flags::COOKIES),
+    ("settings-cors", &settings_flags::CORS),
+];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
