@@ -119,15 +119,15 @@ impl Check for DjangoDeploy {
         let mut missing: Vec<String> = Vec::new();
         for name in REQUIRED {
             match value_of(name) {
-                None => missing.push((*name).to_string()),
+                None => missing.push(format!("`{name}`")),
                 Some(("0", _)) if *name == "SECURE_HSTS_SECONDS" => {
-                    missing.push(format!("{name} (set to 0)"));
+                    missing.push(format!("`{name}` (set to 0)"));
                 }
                 _ => {}
             }
         }
         if let Some(("False", _)) = value_of("SECURE_CONTENT_TYPE_NOSNIFF") {
-            missing.push("SECURE_CONTENT_TYPE_NOSNIFF (set to False)".into());
+            missing.push("`SECURE_CONTENT_TYPE_NOSNIFF` (set to False)".into());
         }
         if missing.is_empty() {
             return;
