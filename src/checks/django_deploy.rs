@@ -107,12 +107,15 @@ impl Check for DjangoDeploy {
         if !production {
             return;
         }
+        let other_framework = ["flask", "fastapi", "starlette", "SQLALCHEMY_"]
+            .iter()
+            .any(|m| file.text.contains(m));
         let django = imports_django
             || file.text.contains("DJANGO_")
             || assigned
                 .iter()
                 .any(|(n, _, _)| DJANGO_MARKERS.contains(&n.as_str()))
-            || (star_import && rel.to_ascii_lowercase().contains("settings"));
+            || (star_import && rel.to_ascii_lowercase().contains("settings") && !other_framework);
         if !django {
             return;
         }

@@ -74,6 +74,16 @@ pub fn is_dev_settings_path(rel: &str) -> bool {
     stem == "__init__" && parts.next().is_some_and(has_dev_token)
 }
 
+/// `settings/base.py`, `common_settings.py`: defaults that per-environment
+/// modules override.
+fn is_shared_settings_path(rel: &str) -> bool {
+    let file = rel.rsplit('/').next().unwrap_or("");
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    stem.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|t| matches!(t, "base" | "common" | "defaults" | "default" | "shared"))
+}
+
 /// `DevelopmentConfig`, `TestingConfig`, `LocalSettings`.
 fn is_dev_class(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -169,6 +179,7 @@ impl Check for SettingsFlags {
         if self.settings_only && !looks_like_settings(file, &module) {
             return;
         }
+        let shared = is_shared_settings_path(&file.rel_path);
         let module_sets_true = |name: &str| {
             module
                 .iter()
@@ -193,8 +204,9 @@ impl Check for SettingsFlags {
                     hit = Hit::new(assign.range(), message).severity(sev);
                 }
             }
-            if *in_class {
-                // A config class may be one of several selected at runtime.
+            if *in_class || shared {
+                // A config class may be one of several selected at runtime;
+                // shared base settings are usually overridden per environment.
                 hit = hit.confidence(Confidence::Medium);
             }
             out.push(hit);
@@ -301,5 +313,7 @@ mod tests {
         assert!(!is_dev_settings_path("settings/devops.py"));
         assert!(is_dev_class("DevelopmentConfig"));
         assert!(!is_dev_class("ProductionConfig"));
+        assert!(is_shared_settings_path("config/settings/base.py"));
+        assert!(!is_shared_settings_path("config/settings/production.py"));
     }
 }
