@@ -5,6 +5,7 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod debug_env;
 pub mod django_deploy;
 pub mod names;
 pub mod pyimports;
@@ -65,7 +66,7 @@ pub trait Check: Sync {
 /// Every check, by the name rule files use.
 pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("django-deploy-settings", &django_deploy::DjangoDeploy),
-    ("settings-debug", &settings_flags::DEBUG),
+    ("settings-debug", &debug_env::DebugEnabled),
     ("settings-allowed-hosts", &settings_flags::ALLOWED_HOSTS),
     ("settings-cookies", &settings_flags::COOKIES),
     ("settings-cors", &settings_flags::CORS),
