@@ -70,6 +70,10 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("settings-allowed-hosts", &settings_flags::ALLOWED_HOSTS),
     ("settings-cookies", &settings_flags::COOKIES),
     ("settings-cors", &settings_flags::CORS),
+    (
+        "settings-password-validators",
+        &settings_flags::PASSWORD_VALIDATORS,
+    ),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {

@@ -24,6 +24,10 @@ pub enum Bad {
     False,
     /// A list, tuple or set holding the string `"*"`.
     Wildcard,
+    /// A list or tuple holding a regex that matches every origin (`r".*"`).
+    MatchAll,
+    /// An empty list.
+    Empty,
 }
 
 pub struct Flag {
@@ -140,17 +144,28 @@ fn is_bad(bad: Bad, value: &PyNode<'_>) -> bool {
     match bad {
         Bad::True => value.kind() == "true",
         Bad::False => value.kind() == "false",
-        Bad::Wildcard => {
-            matches!(value.kind().as_ref(), "list" | "tuple" | "set")
-                && value.children().any(|c| {
-                    c.kind() == "string" && {
-                        let t = c.text();
-                        let t = t.trim_matches(|ch| ch == '"' || ch == '\'');
-                        t == "*"
-                    }
-                })
-        }
+        Bad::Wildcard => list_has(value, |t| t == "*"),
+        Bad::MatchAll => list_has(value, |t| {
+            let core = t.trim_start_matches('^').trim_end_matches('$');
+            matches!(
+                core,
+                ".*" | ".+" | "https?://.*" | "https://.*" | "http://.*" | "(.*)" | "https?://.+"
+            )
+        }),
+        Bad::Empty => value.kind() == "list" && value.children().all(|c| !c.is_named()),
     }
+}
+
+/// Does a list, tuple or set literal hold a string whose contents pass `f`?
+fn list_has(value: &PyNode<'_>, f: impl Fn(&str) -> bool) -> bool {
+    matches!(value.kind().as_ref(), "list" | "tuple" | "set")
+        && value.children().any(|c| {
+            c.kind() == "string" && {
+                let t = c.text();
+                let t = t.trim_start_matches(['r', 'R', 'u', 'U']);
+                f(t.trim_matches(|ch| ch == '"' || ch == '\''))
+            }
+        })
 }
 
 impl Check for SettingsFlags {
@@ -288,6 +303,20 @@ pub static CORS: SettingsFlags = SettingsFlags {
             escalate: Some(("CORS_ALLOW_CREDENTIALS", Severity::High, CORS_CREDS)),
         },
         Flag {
+            name: "CORS_ALLOWED_ORIGIN_REGEXES",
+            bad: Bad::MatchAll,
+            message: "`CORS_ALLOWED_ORIGIN_REGEXES` holds a pattern that matches every origin, so every website can read this API's responses",
+            severity: Some(Severity::Medium),
+            escalate: Some(("CORS_ALLOW_CREDENTIALS", Severity::High, CORS_CREDS)),
+        },
+        Flag {
+            name: "CORS_ORIGIN_REGEX_WHITELIST",
+            bad: Bad::MatchAll,
+            message: "`CORS_ORIGIN_REGEX_WHITELIST` holds a pattern that matches every origin, so every website can read this API's responses",
+            severity: Some(Severity::Medium),
+            escalate: Some(("CORS_ALLOW_CREDENTIALS", Severity::High, CORS_CREDS)),
+        },
+        Flag {
             name: "CORS_ORIGIN_ALLOW_ALL",
             bad: Bad::True,
             message: "`CORS_ORIGIN_ALLOW_ALL = True` lets every website read this API's responses from a visitor's browser",
@@ -295,6 +324,17 @@ pub static CORS: SettingsFlags = SettingsFlags {
             escalate: Some(("CORS_ALLOW_CREDENTIALS", Severity::High, CORS_CREDS)),
         },
     ],
+};
+
+pub static PASSWORD_VALIDATORS: SettingsFlags = SettingsFlags {
+    settings_only: false,
+    flags: &[Flag {
+        name: "AUTH_PASSWORD_VALIDATORS",
+        bad: Bad::Empty,
+        message: "`AUTH_PASSWORD_VALIDATORS` is empty: Django accepts any password, even one character long",
+        severity: None,
+        escalate: None,
+    }],
 };
 
 const CORS_CREDS: &str = "every origin is allowed together with `CORS_ALLOW_CREDENTIALS = True`: any website can make requests with the visitor's cookies and read the answers";
