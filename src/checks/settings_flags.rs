@@ -204,9 +204,16 @@ impl Check for SettingsFlags {
             let Some(flag) = self.flags.iter().find(|f| f.name == name) else {
                 continue;
             };
-            let Some(value) = assign.field("right") else {
+            let Some(mut value) = assign.field("right") else {
                 continue;
             };
+            // `DEBUG = TEMPLATE_DEBUG = True`: the value is at the end of the chain.
+            for _ in 0..8 {
+                match value.field("right") {
+                    Some(next) if value.kind() == "assignment" => value = next,
+                    _ => break,
+                }
+            }
             if !is_bad(flag.bad, &value) {
                 continue;
             }
