@@ -5,6 +5,8 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod cookie_settings;
+pub mod cors_settings;
 pub mod debug_env;
 pub mod django_deploy;
 pub mod names;
@@ -68,8 +70,8 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("django-deploy-settings", &django_deploy::DjangoDeploy),
     ("settings-debug", &debug_env::DebugEnabled),
     ("settings-allowed-hosts", &settings_flags::ALLOWED_HOSTS),
-    ("settings-cookies", &settings_flags::COOKIES),
-    ("settings-cors", &settings_flags::CORS),
+    ("settings-cookies", &cookie_settings::COOKIES),
+    ("settings-cors", &cors_settings::CORS),
     (
         "settings-password-validators",
         &settings_flags::PASSWORD_VALIDATORS,

@@ -258,81 +258,6 @@ pub static ALLOWED_HOSTS: SettingsFlags = SettingsFlags {
     }],
 };
 
-pub static COOKIES: SettingsFlags = SettingsFlags {
-    settings_only: false,
-    flags: &[
-        Flag {
-            name: "SESSION_COOKIE_SECURE",
-            bad: Bad::False,
-            message: "`SESSION_COOKIE_SECURE = False`: the session cookie is sent over plain HTTP too, where it can be sniffed",
-            severity: None,
-            escalate: None,
-        },
-        Flag {
-            name: "CSRF_COOKIE_SECURE",
-            bad: Bad::False,
-            message: "`CSRF_COOKIE_SECURE = False`: the CSRF cookie is sent over plain HTTP too, where it can be read or planted",
-            severity: Some(Severity::Medium),
-            escalate: None,
-        },
-        Flag {
-            name: "SESSION_COOKIE_HTTPONLY",
-            bad: Bad::False,
-            message: "`SESSION_COOKIE_HTTPONLY = False`: page scripts (and any injected script) can read the session cookie",
-            severity: None,
-            escalate: None,
-        },
-        Flag {
-            name: "REMEMBER_COOKIE_SECURE",
-            bad: Bad::False,
-            message: "`REMEMBER_COOKIE_SECURE = False`: the remember-me cookie is sent over plain HTTP too, where it can be sniffed",
-            severity: None,
-            escalate: None,
-        },
-        Flag {
-            name: "REMEMBER_COOKIE_HTTPONLY",
-            bad: Bad::False,
-            message: "`REMEMBER_COOKIE_HTTPONLY = False`: page scripts (and any injected script) can read the remember-me cookie",
-            severity: None,
-            escalate: None,
-        },
-    ],
-};
-
-pub static CORS: SettingsFlags = SettingsFlags {
-    settings_only: false,
-    flags: &[
-        Flag {
-            name: "CORS_ALLOW_ALL_ORIGINS",
-            bad: Bad::True,
-            message: "`CORS_ALLOW_ALL_ORIGINS = True` lets every website read this API's responses from a visitor's browser",
-            severity: Some(Severity::Medium),
-            escalate: Some(("CORS_ALLOW_CREDENTIALS", Severity::High, CORS_CREDS)),
-        },
-        Flag {
-            name: "CORS_ALLOWED_ORIGIN_REGEXES",
-            bad: Bad::MatchAll,
-            message: "`CORS_ALLOWED_ORIGIN_REGEXES` holds a pattern that matches every origin, so every website can read this API's responses",
-            severity: Some(Severity::Medium),
-            escalate: Some(("CORS_ALLOW_CREDENTIALS", Severity::High, CORS_CREDS)),
-        },
-        Flag {
-            name: "CORS_ORIGIN_REGEX_WHITELIST",
-            bad: Bad::MatchAll,
-            message: "`CORS_ORIGIN_REGEX_WHITELIST` holds a pattern that matches every origin, so every website can read this API's responses",
-            severity: Some(Severity::Medium),
-            escalate: Some(("CORS_ALLOW_CREDENTIALS", Severity::High, CORS_CREDS)),
-        },
-        Flag {
-            name: "CORS_ORIGIN_ALLOW_ALL",
-            bad: Bad::True,
-            message: "`CORS_ORIGIN_ALLOW_ALL = True` lets every website read this API's responses from a visitor's browser",
-            severity: Some(Severity::Medium),
-            escalate: Some(("CORS_ALLOW_CREDENTIALS", Severity::High, CORS_CREDS)),
-        },
-    ],
-};
-
 pub static PASSWORD_VALIDATORS: SettingsFlags = SettingsFlags {
     settings_only: false,
     flags: &[Flag {
@@ -343,8 +268,6 @@ pub static PASSWORD_VALIDATORS: SettingsFlags = SettingsFlags {
         escalate: None,
     }],
 };
-
-const CORS_CREDS: &str = "every origin is allowed together with `CORS_ALLOW_CREDENTIALS = True`: any website can make requests with the visitor's cookies and read the answers";
 
 #[cfg(test)]
 mod tests {
