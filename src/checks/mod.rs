@@ -9,7 +9,11 @@ pub mod auth_rate_limit;
 pub mod auth_rate_limit_django;
 pub mod auth_rate_limit_js;
 pub mod container_limits;
+pub mod cookie_settings;
+pub mod cors_settings;
 pub mod db_pool;
+pub mod debug_env;
+pub mod django_deploy;
 pub mod hardcoded_secret;
 pub mod http_timeout;
 pub mod http_timeout_js;
@@ -26,6 +30,7 @@ pub mod secret_derivation;
 pub mod secret_k8s;
 pub mod secret_usage;
 pub mod secret_values;
+pub mod settings_flags;
 pub mod tokens;
 pub mod unbounded_query;
 pub mod unbounded_query_js;
@@ -99,6 +104,15 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("request-body", &request_body::RequestBody),
     ("db-pool", &db_pool::DbPool),
     ("unbounded-query", &unbounded_query::UnboundedQuery),
+    ("django-deploy-settings", &django_deploy::DjangoDeploy),
+    ("settings-debug", &debug_env::DebugEnabled),
+    ("settings-allowed-hosts", &settings_flags::ALLOWED_HOSTS),
+    ("settings-cookies", &cookie_settings::COOKIES),
+    ("settings-cors", &cors_settings::CORS),
+    (
+        "settings-password-validators",
+        &settings_flags::PASSWORD_VALIDATORS,
+    ),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
