@@ -1,0 +1,165 @@
+//! Intra-function data flow shared by checks: the function a node sits in,
+//! and what was written to a local name before a given point. Deliberately
+//! simple: statements in source order, no branches, no aliasing. Module-level
+//! assignments stand in when a function has none of its own.
+
+use ast_grep_core::tree_sitter::StrDoc;
+use ast_grep_core::Node;
+use ast_grep_language::SupportLang;
+
+pub type N<'r> = Node<'r, StrDoc<SupportLang>>;
+
+/// Node kinds that open a new local scope, across the code languages.
+const SCOPE_KINDS: &[&str] = &[
+    "function_definition",
+    "lambda",
+    "function_declaration",
+    "function_expression",
+    "arrow_function",
+    "method_definition",
+    "generator_function_declaration",
+    "generator_function",
+    "function_item",
+    "closure_expression",
+];
+
+pub fn is_scope(node: &N<'_>) -> bool {
+    SCOPE_KINDS.contains(&node.kind().as_ref())
+}
+
+/// The innermost function around `node`, if any.
+pub fn scope_of<'r>(node: &N<'r>) -> Option<N<'r>> {
+    node.ancestors().find(is_scope)
+}
+
+/// One write to a local name.
+pub struct Write<'r> {
+    /// The assigned (or appended) value.
+    pub value: N<'r>,
+    /// `+=`, `push_str`: the value is appended to what was there.
+    pub appended: bool,
+    pub start: usize,
+}
+
+/// Writes to `name` inside `scope` that end before `before`, in source
+/// order. Writes inside nested functions are skipped.
+pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<'r>> {
+    let mut out = Vec::new();
+    let scope_range = scope.range();
+    for n in scope.dfs() {
+        if n.range().start >= before {
+            break;
+        }
+        let (target, value, appended) = match n.kind().as_ref() {
+            "assignment" | "assignment_expression" => (n.field("left"), n.field("right"), false),
+            "augmented_assignment"
+            | "augmented_assignment_expression"
+            | "compound_assignment_expr" => {
+                let plus = n.field("operator").is_some_and(|o| o.text() == "+=");
+                if !plus {
+                    continue;
+                }
+                (n.field("left"), n.field("right"), true)
+            }
+            "variable_declarator" => (n.field("name"), n.field("value"), false),
+            "let_declaration" => (n.field("pattern"), n.field("value"), false),
+            "call_expression" => {
+                // Rust `sql.push_str(..)`, JS `parts.push(..)` are appends.
+                let Some(f) = n.field("function") else {
+                    continue;
+                };
+                if f.kind() != "field_expression" {
+                    continue;
+                }
+                let method = f.field("field").map(|m| m.text().to_string());
+                if !matches!(method.as_deref(), Some("push_str" | "push")) {
+                    continue;
+                }
+                let first = n.field("arguments").and_then(|a| a.named_children().next());
+                (f.field("value"), first, true)
+            }
+            _ => continue,
+        };
+        let (Some(target), Some(value)) = (target, value) else {
+            continue;
+        };
+        if target.text() != name || n.range().end > before {
+            continue;
+        }
+        // Skip writes that belong to a nested function.
+        if scope_of(&n).is_some_and(|s| s.range() != scope_range) && is_scope(scope) {
+            continue;
+        }
+        if !is_scope(scope) && scope_of(&n).is_some() {
+            continue;
+        }
+        out.push(Write {
+            value,
+            appended,
+            start: n.range().start,
+        });
+    }
+    out
+}
+
+/// Writes that define `name` where `at` uses it: from the last plain
+/// assignment on (appends included). Looks in the enclosing function first,
+/// then at module level.
+pub fn reaching_writes<'r>(at: &N<'r>, name: &str) -> Vec<Write<'r>> {
+    let pos = at.range().start;
+    let mut scopes: Vec<(N<'r>, usize)> = Vec::new();
+    let root = at.ancestors().last();
+    match scope_of(at) {
+        Some(s) => {
+            scopes.push((s, pos));
+            scopes.extend(root.map(|r| (r, usize::MAX)));
+        }
+        None => scopes.extend(root.map(|r| (r, pos))),
+    }
+    for (scope, before) in scopes {
+        let writes = writes_before(&scope, name, before);
+        if let Some(last_plain) = writes.iter().rposition(|w| !w.appended) {
+            return writes.into_iter().skip(last_plain).collect();
+        }
+        if !writes.is_empty() {
+            return writes;
+        }
+    }
+    Vec::new()
+}
+
+/// `UPPER_CASE` names are constants by convention.
+pub fn is_constant_name(name: &str) -> bool {
+    let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+    last.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && last.len() > 1
+        && last
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ast_grep_core::tree_sitter::LanguageExt;
+
+    #[test]
+    fn finds_reaching_writes() {
+        let tree = SupportLang::Python.ast_grep(
+            "LIMIT = 5\ndef f(x):\n    q = 'a'\n    q += x\n    run(q, LIMIT)\n    q = 'b'\n",
+        );
+        let call = tree.root().dfs().find(|n| n.kind() == "call");
+        let Some(call) = call else { panic!("no call") };
+        let arg = call
+            .field("arguments")
+            .and_then(|a| a.named_children().next());
+        let Some(arg) = arg else { panic!("no arg") };
+        let writes = reaching_writes(&arg, "q");
+        assert_eq!(writes.len(), 2);
+        assert!(writes[1].appended);
+        assert_eq!(reaching_writes(&arg, "LIMIT").len(), 1);
+        assert!(
+            is_constant_name("LIMIT") && is_constant_name("self.TABLE") && !is_constant_name("q")
+        );
+    }
+}

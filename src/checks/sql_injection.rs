@@ -1,0 +1,380 @@
+//! sql-injection: SQL text handed to a query API after being assembled from
+//! other values — f-strings, `%`/`.format()`, template literals, `+`,
+//! `format!` — directly or through a local variable assigned earlier in the
+//! same function. Parameterised calls with literal SQL, tagged templates
+//! (`sql\`..\``, `$queryRaw\`..\``), `query!` macros and strings built only
+//! from literals and constants stay silent. Generic method names
+//! (`execute`, `query`, `run`...) only count when the text looks like SQL or
+//! the receiver looks like a database handle.
+
+use super::localflow::N;
+use super::pyimports::Imports;
+use super::sqlbuild::{built, Built};
+use super::{Check, Hit};
+use crate::lang::Language;
+use crate::rules::meta::Confidence;
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub struct SqlInjection;
+
+static SQL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?is)\b(select\b.{0,400}?\bfrom|insert\s+into|update\b.{0,200}?\bset|delete\s+from|where\b|order\s+by|group\s+by|(create|drop|alter|truncate)\s+(table|index|view|database|schema|user|role)|pragma\b|values\s*\(|grant\b|exec(ute)?\s+\w)",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+static DB_RECEIVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(cursor|cur|conn|connection|db|database|session|engine|pool|client|knex|trx|tx|txn|transaction|sequelize|prisma|sqlite|mysql|pg|postgres|manager|repository|repo|query_?runner|executor)s?(\(\))?$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+#[derive(Clone, Copy, PartialEq)]
+enum Sink {
+    /// A SQL-only API: any built string counts.
+    Sql,
+    /// `execute`/`query`: counts for SQL-looking text or a database receiver.
+    Generic,
+    /// `run`/`get`/`all`...: counts only for SQL-looking text.
+    Ambiguous,
+}
+
+struct Call<'r> {
+    /// Where to report: from the method name (so chains report the line of
+    /// the sink) to the end of the call.
+    start: usize,
+    name: String,
+    receiver: String,
+    kind: Sink,
+    args: Vec<N<'r>>,
+    params: bool,
+}
+
+impl Check for SqlInjection {
+    fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
+        let Some(tree) = file.code() else { return };
+        let imports = (file.language == Language::Python).then(|| Imports::collect(tree));
+        for node in tree.root().dfs() {
+            let call = match (file.language, node.kind().as_ref()) {
+                (Language::Python, "call") => python_sink(&node, imports.as_ref()),
+                (
+                    Language::JavaScript | Language::TypeScript | Language::Tsx,
+                    "call_expression",
+                ) => js_sink(&node),
+                (Language::Rust, "call_expression") => rust_sink(&node),
+                _ => None,
+            };
+            let Some(call) = call else { continue };
+            for arg in &call.args {
+                let Some(b) = built(arg, 0) else { continue };
+                let looks_sql = SQL_WORDS.is_match(&b.text);
+                let db = DB_RECEIVER.is_match(&call.receiver);
+                let ok = match call.kind {
+                    Sink::Sql => true,
+                    Sink::Generic => looks_sql || db,
+                    Sink::Ambiguous => looks_sql,
+                };
+                if !ok {
+                    continue;
+                }
+                let confidence = if call.params || call.kind != Sink::Sql && !looks_sql {
+                    Confidence::Medium
+                } else {
+                    Confidence::High
+                };
+                let range = call.start.min(node.range().end)..node.range().end;
+                out.push(Hit::new(range, message(&call.name, &b)).confidence(confidence));
+                break;
+            }
+        }
+    }
+}
+
+fn short(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 40 {
+        format!("{}...", one.chars().take(37).collect::<String>())
+    } else {
+        one
+    }
+}
+
+fn message(sink: &str, b: &Built) -> String {
+    let via = b
+        .via
+        .as_ref()
+        .map(|v| format!(" in `{v}`"))
+        .unwrap_or_default();
+    format!(
+        "SQL{via} passed to `{}` is built {} `{}`",
+        short(sink),
+        b.how,
+        short(&b.culprit)
+    )
+}
+
+/// `recv.method` as a readable name: the receiver's last segment only.
+fn display(receiver: &str, method: &str) -> String {
+    let simple = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 30
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | ':'))
+    };
+    if simple(receiver) {
+        return format!("{receiver}.{method}");
+    }
+    let last = receiver
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or(receiver)
+        .trim();
+    if simple(last) {
+        format!("{last}.{method}")
+    } else {
+        method.to_string()
+    }
+}
+
+/// A second argument that really carries parameters (not `[]` or `()`).
+fn real_params(arg: Option<&N<'_>>) -> bool {
+    arg.is_some_and(|p| {
+        let t: String = p.text().chars().filter(|c| !c.is_whitespace()).collect();
+        !matches!(
+            t.as_str(),
+            "[]" | "()" | "{}" | "None" | "&[]" | "params![]" | "NO_PARAMS" | "rusqlite::NO_PARAMS"
+        )
+    })
+}
+
+fn python_sink<'r>(node: &N<'r>, imports: Option<&Imports>) -> Option<Call<'r>> {
+    let f = node.field("function")?;
+    let arglist = node.field("arguments")?;
+    let (method, receiver, start) = match f.kind().as_ref() {
+        "attribute" => {
+            let m = f.field("attribute")?;
+            (
+                m.text().to_string(),
+                f.field("object")?.text().to_string(),
+                m.range().start,
+            )
+        }
+        "identifier" => (f.text().to_string(), String::new(), f.range().start),
+        _ => return None,
+    };
+    let positional: Vec<N<'r>> = arglist
+        .named_children()
+        .filter(|a| {
+            !matches!(
+                a.kind().as_ref(),
+                "keyword_argument" | "comment" | "list_splat" | "dictionary_splat"
+            )
+        })
+        .collect();
+    let kwarg = |names: &[&str]| {
+        arglist
+            .named_children()
+            .filter(|a| a.kind() == "keyword_argument")
+            .filter(|a| {
+                a.field("name")
+                    .is_some_and(|n| names.contains(&n.text().as_ref()))
+            })
+            .filter_map(|a| a.field("value"))
+            .collect::<Vec<_>>()
+    };
+    let resolved = imports.map_or_else(|| f.text().to_string(), |i| i.resolve(&f.text()));
+    let first = || {
+        positional
+            .first()
+            .cloned()
+            .into_iter()
+            .chain(kwarg(&[
+                "sql",
+                "query",
+                "operation",
+                "statement",
+                "sql_script",
+            ]))
+            .take(1)
+            .collect::<Vec<_>>()
+    };
+    let has_params = !kwarg(&["params", "parameters"]).is_empty();
+    let (kind, args, params) = match method.as_str() {
+        "execute" | "executemany" | "executescript" | "mogrify" => (
+            Sink::Generic,
+            first(),
+            real_params(positional.get(1)) || has_params,
+        ),
+        "raw"
+            if receiver.ends_with("objects")
+                || receiver.to_ascii_lowercase().ends_with("manager") =>
+        {
+            (
+                Sink::Sql,
+                first(),
+                real_params(positional.get(1)) || has_params,
+            )
+        }
+        "raw" => (Sink::Ambiguous, first(), real_params(positional.get(1))),
+        "read_sql" | "read_sql_query" => (Sink::Sql, first(), has_params),
+        "RawSQL" => (
+            Sink::Sql,
+            first(),
+            real_params(positional.get(1)) || has_params,
+        ),
+        _ if resolved.starts_with("sqlalchemy") && resolved.ends_with(".text") => {
+            (Sink::Sql, first(), false)
+        }
+        "extra" => {
+            let mut args = Vec::new();
+            for v in kwarg(&["where", "select", "tables", "order_by"]) {
+                match v.kind().as_ref() {
+                    "list" | "tuple" => args.extend(v.named_children()),
+                    "dictionary" => {
+                        args.extend(v.named_children().filter_map(|p| p.field("value")))
+                    }
+                    _ => args.push(v),
+                }
+            }
+            (
+                Sink::Sql,
+                args,
+                !kwarg(&["params", "select_params"]).is_empty(),
+            )
+        }
+        _ => return None,
+    };
+    Some(Call {
+        start,
+        name: display(&receiver, &method),
+        receiver,
+        kind,
+        args,
+        params,
+    })
+}
+
+fn js_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
+    let f = node.field("function")?;
+    let arglist = node.field("arguments")?;
+    if arglist.kind() != "arguments" {
+        return None; // a tagged template: parameterised by the tag
+    }
+    let (method, receiver, start) = match f.kind().as_ref() {
+        "member_expression" => {
+            let m = f.field("property")?;
+            (
+                m.text().to_string(),
+                f.field("object")?.text().to_string(),
+                m.range().start,
+            )
+        }
+        "identifier" => (f.text().to_string(), String::new(), f.range().start),
+        _ => return None,
+    };
+    let kind = match method.as_str() {
+        "$queryRawUnsafe" | "$executeRawUnsafe" | "whereRaw" | "orWhereRaw" | "andWhereRaw"
+        | "havingRaw" | "orHavingRaw" | "orderByRaw" | "groupByRaw" | "joinRaw" | "fromRaw" => {
+            Sink::Sql
+        }
+        "raw" if DB_RECEIVER.is_match(&receiver) => Sink::Sql,
+        "literal" if receiver.to_ascii_lowercase().ends_with("sequelize") => Sink::Sql,
+        "query" | "execute" | "raw" | "unsafe" => Sink::Generic,
+        "run" | "all" | "get" | "exec" | "each" | "prepare" | "many" | "one" | "none" | "any"
+        | "oneOrNone" | "manyOrNone" => Sink::Ambiguous,
+        _ => return None,
+    };
+    let args: Vec<N<'r>> = arglist
+        .named_children()
+        .filter(|a| a.kind() != "comment")
+        .collect();
+    let first = args.first()?.clone();
+    let (sql, params) = if first.kind() == "object" {
+        let prop = |names: &[&str]| {
+            first
+                .named_children()
+                .filter(|p| p.kind() == "pair")
+                .filter(|p| {
+                    p.field("key")
+                        .is_some_and(|k| names.contains(&k.text().trim_matches(['"', '\''])))
+                })
+                .find_map(|p| p.field("value"))
+        };
+        (
+            prop(&["text", "sql", "query"])?,
+            prop(&["values", "replacements", "bind"]).is_some(),
+        )
+    } else {
+        let params = args.get(1).is_some_and(|p| {
+            p.kind() == "array"
+                || p.kind() == "object" && p.text().contains("replacements")
+                || p.kind() == "object" && p.text().contains("bind")
+                || p.kind() == "identifier" && {
+                    let t = p.text().to_ascii_lowercase();
+                    t.contains("param")
+                        || t.contains("value")
+                        || t.contains("binding")
+                        || t.contains("args")
+                }
+        });
+        (first, params)
+    };
+    Some(Call {
+        start,
+        name: display(&receiver, &method),
+        receiver,
+        kind,
+        args: vec![sql],
+        params,
+    })
+}
+
+fn rust_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
+    let mut f = node.field("function")?;
+    if f.kind() == "generic_function" {
+        f = f.field("function")?;
+    }
+    let args: Vec<N<'r>> = node.field("arguments")?.named_children().collect();
+    let mut start = node.range().start;
+    let (name, receiver, kind) = match f.kind().as_ref() {
+        "scoped_identifier" | "identifier" => {
+            let path = f.text().to_string();
+            let last = path.rsplit("::").next().unwrap_or(&path).to_string();
+            let kind = match last.as_str() {
+                "query" | "query_as" | "query_scalar" | "query_with" | "query_as_with"
+                | "query_scalar_with" | "raw_sql"
+                    if path.contains("sqlx") =>
+                {
+                    Sink::Sql
+                }
+                "sql_query" => Sink::Sql,
+                "query" | "query_as" | "query_scalar" => Sink::Generic,
+                _ => return None,
+            };
+            (path, String::new(), kind)
+        }
+        "field_expression" => {
+            let field = f.field("field")?;
+            start = field.range().start;
+            let method = field.text().to_string();
+            let receiver = f.field("value")?.text().to_string();
+            match method.as_str() {
+                "execute" | "query" | "query_one" | "query_opt" | "query_raw" | "batch_execute"
+                | "simple_query" | "query_row" | "prepare" | "prepare_cached" | "execute_batch"
+                | "query_typed" | "query_map" => {}
+                _ => return None,
+            }
+            (display(&receiver, &method), receiver, Sink::Generic)
+        }
+        _ => return None,
+    };
+    let params = real_params(args.get(1));
+    Some(Call {
+        start,
+        name,
+        receiver,
+        kind,
+        args: args.into_iter().take(1).collect(),
+        params,
+    })
+}
