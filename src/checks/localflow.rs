@@ -39,7 +39,18 @@ pub struct Write<'r> {
     /// `+=`, `push_str`: the value is appended to what was there.
     pub appended: bool,
     pub start: usize,
+    /// The block the write sits in: it holds for uses inside that block.
+    pub block: std::ops::Range<usize>,
 }
+
+const BLOCK_KINDS: &[&str] = &[
+    "block",
+    "statement_block",
+    "module",
+    "program",
+    "source_file",
+    "class_body",
+];
 
 /// Writes to `name` inside `scope` that end before `before`, in source
 /// order. Writes inside nested functions are skipped.
@@ -93,18 +104,24 @@ pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<
         if !is_scope(scope) && scope_of(&n).is_some() {
             continue;
         }
+        let block = n
+            .ancestors()
+            .find(|a| BLOCK_KINDS.contains(&a.kind().as_ref()))
+            .map_or(scope_range.clone(), |b| b.range());
         out.push(Write {
             value,
             appended,
             start: n.range().start,
+            block,
         });
     }
     out
 }
 
-/// Writes that define `name` where `at` uses it: from the last plain
-/// assignment on (appends included). Looks in the enclosing function first,
-/// then at module level.
+/// Writes that may define `name` where `at` uses it: from the last plain
+/// assignment whose block also holds the use (appends included), or every
+/// earlier write when the last assignments sit in branches. Looks in the
+/// enclosing function first, then at module level.
 pub fn reaching_writes<'r>(at: &N<'r>, name: &str) -> Vec<Write<'r>> {
     let pos = at.range().start;
     let mut scopes: Vec<(N<'r>, usize)> = Vec::new();
@@ -118,12 +135,16 @@ pub fn reaching_writes<'r>(at: &N<'r>, name: &str) -> Vec<Write<'r>> {
     }
     for (scope, before) in scopes {
         let writes = writes_before(&scope, name, before);
-        if let Some(last_plain) = writes.iter().rposition(|w| !w.appended) {
-            return writes.into_iter().skip(last_plain).collect();
+        if writes.is_empty() {
+            continue;
         }
-        if !writes.is_empty() {
-            return writes;
-        }
+        let dominating = writes
+            .iter()
+            .rposition(|w| !w.appended && (w.block.contains(&pos) || before == usize::MAX));
+        return match dominating {
+            Some(i) => writes.into_iter().skip(i).collect(),
+            None => writes,
+        };
     }
     Vec::new()
 }

@@ -10,6 +10,7 @@ pub mod names;
 pub mod pyimports;
 pub mod sql_injection;
 pub mod sqlbuild;
+pub mod weak_password_hash;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -64,7 +65,10 @@ pub trait Check: Sync {
 }
 
 /// Every check, by the name rule files use.
-pub static CHECKS: &[(&str, &dyn Check)] = &[("sql-injection", &sql_injection::SqlInjection)];
+pub static CHECKS: &[(&str, &dyn Check)] = &[
+    ("sql-injection", &sql_injection::SqlInjection),
+    ("weak-password-hash", &weak_password_hash::WeakPasswordHash),
+];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
