@@ -74,6 +74,7 @@ pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<
             }
             "variable_declarator" => (n.field("name"), n.field("value"), false),
             "let_declaration" => (n.field("pattern"), n.field("value"), false),
+            "const_item" | "static_item" => (n.field("name"), n.field("value"), false),
             "call_expression" => {
                 // Rust `sql.push_str(..)`, JS `parts.push(..)` are appends.
                 let Some(f) = n.field("function") else {

@@ -5,6 +5,7 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod bcrypt_cost;
 pub mod localflow;
 pub mod names;
 pub mod pyimports;
@@ -68,6 +69,7 @@ pub trait Check: Sync {
 pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("sql-injection", &sql_injection::SqlInjection),
     ("weak-password-hash", &weak_password_hash::WeakPasswordHash),
+    ("weak-bcrypt-cost", &bcrypt_cost::BcryptCost),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {

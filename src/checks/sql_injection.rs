@@ -334,7 +334,11 @@ fn rust_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
     if f.kind() == "generic_function" {
         f = f.field("function")?;
     }
-    let args: Vec<N<'r>> = node.field("arguments")?.named_children().collect();
+    let args: Vec<N<'r>> = node
+        .field("arguments")?
+        .named_children()
+        .filter(|a| !a.kind().ends_with("comment"))
+        .collect();
     let mut start = node.range().start;
     let (name, receiver, kind) = match f.kind().as_ref() {
         "scoped_identifier" | "identifier" => {

@@ -189,7 +189,7 @@ pub(crate) fn hit(range: std::ops::Range<usize>, pw: &str, via: &str, speed: Spe
 fn first_arg<'r>(call: &N<'r>) -> Option<N<'r>> {
     call.field("arguments")?
         .named_children()
-        .find(|a| a.kind() != "comment")
+        .find(|a| !a.kind().ends_with("comment"))
 }
 
 /// The algorithm a JS hash object was made with: `createHash('md5')`.
@@ -295,9 +295,11 @@ fn rust(node: &N<'_>, out: &mut Vec<Hit>) {
                 "digest" if ty_last.is_empty() || ty_last == "digest" => {
                     // ring: digest(&digest::SHA256, data)
                     let alg = arg.text().rsplit("::").next().unwrap_or("").to_string();
-                    let data = node
-                        .field("arguments")
-                        .and_then(|a| a.named_children().nth(1));
+                    let data = node.field("arguments").and_then(|a| {
+                        a.named_children()
+                            .filter(|c| !c.kind().ends_with("comment"))
+                            .nth(1)
+                    });
                     match data {
                         Some(d) => (classify(&alg), d),
                         None => return,
