@@ -84,10 +84,110 @@ const NOT_PASSWORD: &[&str] = &[
     "history",
 ];
 
+/// `pw`, `pwText`, `user_pw`: the short spelling, as a whole word only.
+fn has_pw_word(name: &str) -> bool {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    for c in name.chars() {
+        if c == '_' || c == '-' || c.is_ascii_uppercase() && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        if c != '_' && c != '-' {
+            cur.push(c.to_ascii_lowercase());
+        }
+    }
+    words.push(cur);
+    words
+        .iter()
+        .any(|w| matches!(w.as_str(), "pw" | "pwtext" | "pword" | "pws"))
+}
+
 fn is_pw(name: &str, secrets_too: bool) -> bool {
     let lower = name.to_ascii_lowercase();
-    (is_password_name(name) || secrets_too && is_secret_name(name))
+    (is_password_name(name) || has_pw_word(name) || secrets_too && is_secret_name(name))
         && !NOT_PASSWORD.iter().any(|w| lower.contains(w))
+}
+
+/// A place that stores a password (hash): `user.password`, `password_hash`,
+/// `setPassword(..)`.
+fn is_pw_target(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (is_password_name(name) || has_pw_word(name))
+        && !["reset", "token", "length", "policy", "hint", "confirm", "check", "verify", "compare", "match"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
+fn short(s: &str) -> String {
+    let one = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 40 {
+        format!("{}...", one.chars().take(37).collect::<String>())
+    } else {
+        one
+    }
+}
+
+/// Where the result of a hash call ends up, when that place holds a
+/// password: assigned to `user.password`, passed as `password=`, given to
+/// `setPassword(..)` — directly or through a local variable.
+pub(crate) fn destination(call: &N<'_>) -> Option<String> {
+    let mut cur = call.clone();
+    for _ in 0..8 {
+        let Some(p) = cur.parent() else { break };
+        match p.kind().as_ref() {
+            "attribute" | "member_expression" | "field_expression" => match p.parent() {
+                Some(c) if matches!(c.kind().as_ref(), "call" | "call_expression") => cur = c,
+                _ => break,
+            },
+            "await" | "await_expression" | "parenthesized_expression" => cur = p,
+            _ => break,
+        }
+    }
+    let p = cur.parent()?;
+    let stored_in = |target: &N<'_>| is_pw_target(&target.text()).then(|| short(&target.text()));
+    match p.kind().as_ref() {
+        "assignment" | "assignment_expression" | "variable_declarator" => {
+            let target = p.field("left").or_else(|| p.field("name"))?;
+            if let Some(t) = stored_in(&target) {
+                return Some(t);
+            }
+            if target.kind() != "identifier" {
+                return None;
+            }
+            let name = target.text().to_string();
+            let scope = super::localflow::scope_of(&p).or_else(|| p.ancestors().last())?;
+            let after = p.range().end;
+            let found = scope
+                .dfs()
+                .filter(|n| n.range().start >= after && n.kind() == "identifier" && n.text() == name)
+                .find_map(|n| sink_of(&n));
+            found
+        }
+        _ => sink_of(&cur),
+    }
+}
+
+/// Is `value` stored into a password place right where it stands?
+fn sink_of(value: &N<'_>) -> Option<String> {
+    let p = value.parent()?;
+    match p.kind().as_ref() {
+        "keyword_argument" | "pair" => {
+            let key = p.field("name").or_else(|| p.field("key"))?;
+            is_pw_target(key.text().trim_matches(['"', '\''])).then(|| short(&key.text()))
+        }
+        "assignment" | "assignment_expression" if p.field("right").is_some_and(|r| r.range() == value.range()) => {
+            let target = p.field("left")?;
+            is_pw_target(&target.text()).then(|| short(&target.text()))
+        }
+        "argument_list" | "arguments" => {
+            let f = p.parent()?.field("function")?;
+            let name = f.text().rsplit(['.', ':']).next().unwrap_or("").to_string();
+            let lower = name.to_ascii_lowercase();
+            (lower.contains("password") && !lower.contains("check") && !lower.contains("verify"))
+                .then(|| format!("{}(..)", short(&f.text())))
+        }
+        _ => None,
+    }
 }
 
 /// The expression to quote for a password-named node: `user.password`
@@ -171,16 +271,24 @@ pub(crate) fn password_in(e: &N<'_>, secrets_too: bool, depth: usize) -> Option<
     None
 }
 
-pub(crate) fn hit(range: std::ops::Range<usize>, pw: &str, via: &str, speed: Speed) -> Hit {
+/// Who is hashed, as the start of the message: the password argument, or
+/// else the password field the result is stored in.
+pub(crate) fn subject(data: Option<&N<'_>>, call: &N<'_>) -> Option<String> {
+    data.and_then(|d| password_in(d, false, 0))
+        .map(|p| format!("password value `{p}`"))
+        .or_else(|| destination(call).map(|d| format!("the password stored in `{d}`")))
+}
+
+pub(crate) fn hit(range: std::ops::Range<usize>, who: &str, via: &str, speed: Speed) -> Hit {
     match speed {
         Speed::Broken => Hit::new(
             range,
-            format!("password value `{pw}` is hashed with `{via}`, a fast broken hash that offline cracking breaks in hours"),
+            format!("{who} is hashed with `{via}`, a fast broken hash that offline cracking breaks in hours"),
         )
         .severity(Severity::Critical),
         Speed::Fast => Hit::new(
             range,
-            format!("password value `{pw}` is hashed with `{via}`, a fast unsalted hash that GPUs try billions of guesses per second against"),
+            format!("{who} is hashed with `{via}`, a fast unsalted hash that GPUs try billions of guesses per second against"),
         )
         .severity(Severity::High),
     }
@@ -240,7 +348,7 @@ fn javascript(node: &N<'_>, out: &mut Vec<Hit>) {
         } else {
             start
         };
-        if let (Some(speed), Some(pw)) = (classify(&alg), password_in(&arg, false, 0)) {
+        if let (Some(speed), Some(pw)) = (classify(&alg), subject(Some(&arg), node)) {
             out.push(hit(start..end, &pw, &format!("createHash('{alg}')"), speed));
         }
         return;
@@ -254,7 +362,8 @@ fn javascript(node: &N<'_>, out: &mut Vec<Hit>) {
     if !plausible {
         return;
     }
-    if let (Some(speed), Some(pw)) = (classify(&method), password_in(&arg, false, 0)) {
+    let Some(speed) = classify(&method) else { return };
+    if let Some(pw) = subject(Some(&arg), node) {
         let via = lib.map_or(method.clone(), |l| format!("{l}.{method}"));
         out.push(hit(node.range(), &pw, &via, speed));
     }
@@ -311,7 +420,8 @@ fn rust(node: &N<'_>, out: &mut Vec<Hit>) {
                 _ => return,
             };
             if let (Some(speed), Some(pw)) = (speed, password_in(&data, false, 0)) {
-                out.push(hit(node.range(), &pw, &path, speed));
+                let who = format!("password value `{pw}`");
+                out.push(hit(node.range(), &who, &path, speed));
             }
         }
         "field_expression" => {
@@ -334,7 +444,7 @@ fn rust(node: &N<'_>, out: &mut Vec<Hit>) {
                 };
                 out.push(hit(
                     start..node.range().end,
-                    &pw,
+                    &format!("password value `{pw}`"),
                     &format!("{ty}::{}", method.text()),
                     speed,
                 ));
@@ -370,7 +480,7 @@ fn rust_macro(tt: &N<'_>, out: &mut Vec<Hit>) {
         if let Some(pw) = pw {
             out.push(hit(
                 base + whole.start()..base + whole.end(),
-                pw,
+                &format!("password value `{pw}`"),
                 func.as_str(),
                 speed,
             ));

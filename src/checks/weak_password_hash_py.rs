@@ -3,7 +3,7 @@
 //! passlib legacy schemes and `CryptContext` defaults, Django
 //! `PASSWORD_HASHERS` and `make_password` with a weak hasher.
 
-use super::{classify, hit, password_in};
+use super::{classify, hit, password_in, subject};
 use crate::checks::localflow::{reaching_writes, N};
 use crate::checks::pyimports::Imports;
 use crate::checks::Hit;
@@ -124,6 +124,13 @@ fn constructor<'r>(call: &N<'r>, imports: &Imports) -> Option<(String, Option<N<
         }
         return Some((name.to_string(), args.get(0, &["data", "string"])));
     }
+    // cryptography: hashes.Hash(hashes.MD5())
+    if resolved.ends_with("hashes.Hash") {
+        let inner = args.get(0, &["algorithm"])?;
+        let callee = inner.field("function")?.text().to_string();
+        let alg = callee.rsplit('.').next().unwrap_or(&callee);
+        return Some((alg.to_string(), None));
+    }
     let mut parts = resolved.rsplit('.');
     if parts.next() == Some("new") {
         let alg = parts.next()?;
@@ -172,9 +179,7 @@ fn call(node: &N<'_>, imports: &Imports, out: &mut Vec<Hit>) {
     }
 
     if let Some((alg, data)) = constructor(node, imports) {
-        if let (Some(speed), Some(pw)) =
-            (classify(&alg), data.and_then(|d| password_in(&d, false, 0)))
-        {
+        if let (Some(speed), Some(pw)) = (classify(&alg), subject(data.as_ref(), node)) {
             let via = if resolved == "hashlib.new" {
                 format!("hashlib.new(\"{alg}\")")
             } else {
@@ -220,10 +225,12 @@ fn call(node: &N<'_>, imports: &Imports, out: &mut Vec<Hit>) {
             } else {
                 node.range().start
             };
+            let made_by = ctor.text().split_whitespace().collect::<Vec<_>>().join(" ");
+            let via = if made_by.chars().count() > 40 { format!("{alg} object") } else { made_by };
             out.push(hit(
                 start..node.range().end,
-                &pw,
-                &format!("hashlib.{alg}"),
+                &format!("password value `{pw}`"),
+                &via,
                 speed,
             ));
         }
