@@ -29,6 +29,19 @@ static DB_RECEIVER: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// Cheap per-file pre-filters: a file that mentions none of these cannot match.
+static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"execute|mogrify|\braw\b|read_sql|RawSQL|\bextra\b|\bfetch|sqlalchemy|\biterate\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+static WORTH_JS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(select|insert|update|delete|where|order|group|create|drop|alter|truncate|pragma|values|exec|merge|replace|having)\b|Raw|raw\(")
+        .unwrap_or_else(|_| unreachable!())
+});
+static WORTH_RS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"query|execute|prepare|sql|Statement").unwrap_or_else(|_| unreachable!())
+});
+
 #[derive(Clone, Copy, PartialEq)]
 enum Sink {
     /// A SQL-only API: any built string counts.
@@ -53,10 +66,21 @@ struct Call<'r> {
 impl Check for SqlInjection {
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
         let Some(tree) = file.code() else { return };
+        let worth = match file.language {
+            Language::Python => &*WORTH_PY,
+            Language::Rust => &*WORTH_RS,
+            _ => &*WORTH_JS,
+        };
+        if !worth.is_match(&file.text) {
+            return;
+        }
         let imports = (file.language == Language::Python).then(|| Imports::collect(tree));
+        let sqlalchemy = imports
+            .as_ref()
+            .is_some_and(|i| i.is_imported("sqlalchemy"));
         for node in tree.root().dfs() {
             let call = match (file.language, node.kind().as_ref()) {
-                (Language::Python, "call") => python_sink(&node, imports.as_ref()),
+                (Language::Python, "call") => python_sink(&node, imports.as_ref(), sqlalchemy),
                 (
                     Language::JavaScript | Language::TypeScript | Language::Tsx,
                     "call_expression",
@@ -147,8 +171,106 @@ fn real_params(arg: Option<&N<'_>>) -> bool {
     })
 }
 
-fn python_sink<'r>(node: &N<'r>, imports: Option<&Imports>) -> Option<Call<'r>> {
+/// Method and function names worth a closer look (cheap pre-filter).
+const PY_SINKS: &[&str] = &[
+    "execute",
+    "executemany",
+    "executescript",
+    "mogrify",
+    "raw",
+    "read_sql",
+    "read_sql_query",
+    "RawSQL",
+    "text",
+    "extra",
+    "fetch",
+    "fetchrow",
+    "fetchval",
+    "fetch_all",
+    "fetch_one",
+    "fetch_val",
+    "execute_many",
+    "iterate",
+];
+const JS_SINKS: &[&str] = &[
+    "$queryRawUnsafe",
+    "$executeRawUnsafe",
+    "whereRaw",
+    "orWhereRaw",
+    "andWhereRaw",
+    "havingRaw",
+    "orHavingRaw",
+    "orderByRaw",
+    "groupByRaw",
+    "joinRaw",
+    "fromRaw",
+    "raw",
+    "literal",
+    "where",
+    "andWhere",
+    "orWhere",
+    "having",
+    "andHaving",
+    "orHaving",
+    "query",
+    "execute",
+    "unsafe",
+    "run",
+    "all",
+    "get",
+    "exec",
+    "each",
+    "prepare",
+    "many",
+    "one",
+    "none",
+    "any",
+    "oneOrNone",
+    "manyOrNone",
+];
+
+const RS_SINKS: &[&str] = &[
+    "query",
+    "query_as",
+    "query_scalar",
+    "query_with",
+    "query_as_with",
+    "query_scalar_with",
+    "raw_sql",
+    "sql_query",
+    "from_string",
+    "execute",
+    "query_one",
+    "query_opt",
+    "query_raw",
+    "batch_execute",
+    "simple_query",
+    "query_row",
+    "prepare",
+    "prepare_cached",
+    "execute_batch",
+    "query_typed",
+    "query_map",
+    "execute_unprepared",
+    "fetch_all",
+    "fetch_one",
+];
+
+fn last_name<'r>(f: &N<'r>) -> Option<N<'r>> {
+    match f.kind().as_ref() {
+        "attribute" => f.field("attribute"),
+        "member_expression" => f.field("property"),
+        "identifier" => Some(f.clone()),
+        _ => None,
+    }
+}
+
+fn python_sink<'r>(node: &N<'r>, imports: Option<&Imports>, sqlalchemy: bool) -> Option<Call<'r>> {
     let f = node.field("function")?;
+    let name = last_name(&f)?;
+    if !PY_SINKS.contains(&name.text().as_ref()) && !sqlalchemy {
+        return None;
+    }
     let arglist = node.field("arguments")?;
     let (method, receiver, start) = match f.kind().as_ref() {
         "attribute" => {
@@ -216,6 +338,9 @@ fn python_sink<'r>(node: &N<'r>, imports: Option<&Imports>) -> Option<Call<'r>> 
             )
         }
         "raw" => (Sink::Ambiguous, first(), real_params(positional.get(1))),
+        // asyncpg, databases, aiosqlite
+        "fetch" | "fetchrow" | "fetchval" | "fetch_all" | "fetch_one" | "fetch_val"
+        | "execute_many" | "iterate" => (Sink::Ambiguous, first(), real_params(positional.get(1))),
         "read_sql" | "read_sql_query" => (Sink::Sql, first(), has_params),
         "RawSQL" => (
             Sink::Sql,
@@ -256,6 +381,9 @@ fn python_sink<'r>(node: &N<'r>, imports: Option<&Imports>) -> Option<Call<'r>> 
 
 fn js_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
     let f = node.field("function")?;
+    if !JS_SINKS.contains(&last_name(&f)?.text().as_ref()) {
+        return None;
+    }
     let arglist = node.field("arguments")?;
     if arglist.kind() != "arguments" {
         return None; // a tagged template: parameterised by the tag
@@ -278,6 +406,14 @@ fn js_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
             Sink::Sql
         }
         "raw" if DB_RECEIVER.is_match(&receiver) => Sink::Sql,
+        // TypeORM query builders: where("user.name = '" + name + "'")
+        "where" | "andWhere" | "orWhere" | "having" | "andHaving" | "orHaving"
+            if receiver.contains("createQueryBuilder")
+                || receiver.to_ascii_lowercase().ends_with("querybuilder")
+                || receiver.ends_with("qb") =>
+        {
+            Sink::Sql
+        }
         "literal" if receiver.to_ascii_lowercase().ends_with("sequelize") => Sink::Sql,
         "query" | "execute" | "raw" | "unsafe" => Sink::Generic,
         "run" | "all" | "get" | "exec" | "each" | "prepare" | "many" | "one" | "none" | "any"
@@ -334,6 +470,15 @@ fn rust_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
     if f.kind() == "generic_function" {
         f = f.field("function")?;
     }
+    let name_node = match f.kind().as_ref() {
+        "scoped_identifier" => f.field("name")?,
+        "identifier" => f.clone(),
+        "field_expression" => f.field("field")?,
+        _ => return None,
+    };
+    if !RS_SINKS.contains(&name_node.text().as_ref()) {
+        return None;
+    }
     let args: Vec<N<'r>> = node
         .field("arguments")?
         .named_children()
@@ -352,6 +497,18 @@ fn rust_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
                     Sink::Sql
                 }
                 "sql_query" => Sink::Sql,
+                // sea-orm: Statement::from_string(backend, sql)
+                "from_string" if path.contains("Statement") => {
+                    let sql = args.get(1).cloned();
+                    return Some(Call {
+                        start,
+                        name: path,
+                        receiver: String::new(),
+                        kind: Sink::Sql,
+                        args: sql.into_iter().collect(),
+                        params: false,
+                    });
+                }
                 "query" | "query_as" | "query_scalar" => Sink::Generic,
                 _ => return None,
             };
@@ -365,7 +522,8 @@ fn rust_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
             match method.as_str() {
                 "execute" | "query" | "query_one" | "query_opt" | "query_raw" | "batch_execute"
                 | "simple_query" | "query_row" | "prepare" | "prepare_cached" | "execute_batch"
-                | "query_typed" | "query_map" => {}
+                | "query_typed" | "query_map" | "execute_unprepared" | "fetch_all"
+                | "fetch_one" => {}
                 _ => return None,
             }
             (display(&receiver, &method), receiver, Sink::Generic)

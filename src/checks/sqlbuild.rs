@@ -20,7 +20,7 @@ pub struct Built {
     pub text: String,
 }
 
-const MAX_DEPTH: usize = 4;
+const MAX_DEPTH: usize = 6;
 
 static PLACEHOLDERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(["'](\?|%s|\$\d*|:\w+|\?\s*,\s*)["']|\$\$\{)"#)
@@ -156,6 +156,9 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
     }
     let text = e.text();
     match kind.as_ref() {
+        "string" | "template_string" | "concatenated_string" => {
+            depth + 1 < MAX_DEPTH && built(&e, depth + 1).is_none()
+        }
         "identifier" => {
             if is_constant_name(&text) || text.to_ascii_lowercase().contains("placeholder") {
                 return true;
@@ -178,6 +181,7 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                     | "escape" | "escapeId" | "escape_string" | "quote_ident" | "quote_literal"
                     | "quote_identifier" | "Identifier"
             ) || PLACEHOLDERS.is_match(&text)
+                || last == "join" && joined_literals(&e, depth)
         }
         "conditional_expression" => {
             let parts: Vec<_> = e.named_children().collect();
@@ -195,6 +199,66 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             .all(|c| literalish(&c, depth + 1)),
         _ => false,
     }
+}
+
+/// `" AND ".join(conditions)` / `conditions.join(" AND ")` where every
+/// element put into `conditions` in this function is a literal.
+fn joined_literals(call: &N<'_>, depth: usize) -> bool {
+    let Some(f) = call.field("function") else {
+        return false;
+    };
+    let object = f.field("object");
+    let first_arg = call
+        .field("arguments")
+        .and_then(|a| a.named_children().find(|c| !c.kind().ends_with("comment")));
+    let list = match (object, first_arg) {
+        (Some(o), Some(a)) if is_plain_string(&o) => a,
+        (Some(o), _) => o,
+        _ => return false,
+    };
+    let list = unwrap(list);
+    if matches!(list.kind().as_ref(), "list" | "array" | "tuple") {
+        return list.named_children().all(|c| literalish(&c, depth + 1));
+    }
+    if list.kind() != "identifier" {
+        return false;
+    }
+    let name = list.text().to_string();
+    let writes = reaching_writes(&list, &name);
+    if writes.is_empty()
+        || !writes.iter().all(|w| {
+            matches!(w.value.kind().as_ref(), "list" | "array")
+                && w.value.named_children().all(|c| literalish(&c, depth + 1))
+                || w.appended && literalish(&w.value, depth + 1)
+        })
+    {
+        return false;
+    }
+    let Some(scope) = super::localflow::scope_of(call) else {
+        return false;
+    };
+    let added: Vec<N<'_>> = scope
+        .dfs()
+        .filter(|n| matches!(n.kind().as_ref(), "call" | "call_expression"))
+        .filter(|n| {
+            n.field("function").is_some_and(|g| {
+                let obj = g.field("object").map(|o| o.text().to_string());
+                let m = g
+                    .field("attribute")
+                    .or_else(|| g.field("property"))
+                    .map(|m| m.text().to_string());
+                obj.as_deref() == Some(name.as_str())
+                    && matches!(
+                        m.as_deref(),
+                        Some("append" | "extend" | "push" | "insert" | "unshift")
+                    )
+            })
+        })
+        .collect();
+    added.iter().all(|n| {
+        n.field("arguments")
+            .is_some_and(|a| a.named_children().all(|c| literalish(&c, depth + 1)))
+    })
 }
 
 /// The first non-literal piece of `e` (an element of a tuple, an argument).

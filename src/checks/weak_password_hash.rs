@@ -23,6 +23,14 @@ pub struct WeakPasswordHash;
 impl Check for WeakPasswordHash {
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
         let Some(tree) = file.code() else { return };
+        let worth = match file.language {
+            Language::Python => &*WORTH_PY,
+            Language::Rust => &*WORTH_RS,
+            _ => &*WORTH_JS,
+        };
+        if !worth.is_match(&file.text) {
+            return;
+        }
         match file.language {
             Language::Python => python::run(file, tree, out),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
@@ -51,6 +59,17 @@ impl Check for WeakPasswordHash {
         }
     }
 }
+
+/// Cheap per-file pre-filters: a file that mentions none of these cannot match.
+static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"hashlib|Crypto|cryptography|passlib|PASSWORD_HASHERS|make_password|\bhash\([^)\n]*(?i:passw|pwd|passphrase|secret|token|key|pw)")
+        .unwrap_or_else(|_| unreachable!())
+});
+static WORTH_JS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)createHash|crypto|md5|sha\d").unwrap_or_else(|_| unreachable!())
+});
+static WORTH_RS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)md5|sha\d|digest").unwrap_or_else(|_| unreachable!()));
 
 /// How bad a hash algorithm is for passwords.
 #[derive(Clone, Copy, PartialEq)]
@@ -113,9 +132,12 @@ fn is_pw(name: &str, secrets_too: bool) -> bool {
 fn is_pw_target(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     (is_password_name(name) || has_pw_word(name))
-        && !["reset", "token", "length", "policy", "hint", "confirm", "check", "verify", "compare", "match"]
-            .iter()
-            .any(|w| lower.contains(w))
+        && ![
+            "reset", "token", "length", "policy", "hint", "confirm", "check", "verify", "compare",
+            "match",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 fn short(s: &str) -> String {
@@ -159,7 +181,9 @@ pub(crate) fn destination(call: &N<'_>) -> Option<String> {
             let after = p.range().end;
             let found = scope
                 .dfs()
-                .filter(|n| n.range().start >= after && n.kind() == "identifier" && n.text() == name)
+                .filter(|n| {
+                    n.range().start >= after && n.kind() == "identifier" && n.text() == name
+                })
                 .find_map(|n| sink_of(&n));
             found
         }
@@ -175,7 +199,9 @@ fn sink_of(value: &N<'_>) -> Option<String> {
             let key = p.field("name").or_else(|| p.field("key"))?;
             is_pw_target(key.text().trim_matches(['"', '\''])).then(|| short(&key.text()))
         }
-        "assignment" | "assignment_expression" if p.field("right").is_some_and(|r| r.range() == value.range()) => {
+        "assignment" | "assignment_expression"
+            if p.field("right").is_some_and(|r| r.range() == value.range()) =>
+        {
             let target = p.field("left")?;
             is_pw_target(&target.text()).then(|| short(&target.text()))
         }
@@ -338,6 +364,9 @@ fn javascript(node: &N<'_>, out: &mut Vec<Hit>) {
     };
     let Some(name) = name else { return };
     let method = name.text().to_string();
+    if method != "update" && classify(&method).is_none() {
+        return;
+    }
     let end = node.range().end;
     if method == "update" {
         let Some((alg, start)) = object.as_ref().and_then(js_hash_ctor) else {
@@ -362,7 +391,9 @@ fn javascript(node: &N<'_>, out: &mut Vec<Hit>) {
     if !plausible {
         return;
     }
-    let Some(speed) = classify(&method) else { return };
+    let Some(speed) = classify(&method) else {
+        return;
+    };
     if let Some(pw) = subject(Some(&arg), node) {
         let via = lib.map_or(method.clone(), |l| format!("{l}.{method}"));
         out.push(hit(node.range(), &pw, &via, speed));
@@ -392,6 +423,27 @@ fn rust(node: &N<'_>, out: &mut Vec<Hit>) {
     let Some(f) = node.field("function") else {
         return;
     };
+    let name = match f.kind().as_ref() {
+        "scoped_identifier" => f.field("name"),
+        "field_expression" => f.field("field"),
+        _ => None,
+    };
+    let relevant = name.is_some_and(|n| {
+        matches!(
+            n.text().as_ref(),
+            "compute"
+                | "digest"
+                | "new_with_prefix"
+                | "from"
+                | "update"
+                | "chain_update"
+                | "input"
+                | "chain"
+        )
+    });
+    if !(relevant || f.kind() == "identifier" && f.text() == "digest") {
+        return;
+    }
     let Some(arg) = first_arg(node) else { return };
     match f.kind().as_ref() {
         "scoped_identifier" | "identifier" => {

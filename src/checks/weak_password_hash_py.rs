@@ -9,6 +9,7 @@ use crate::checks::pyimports::Imports;
 use crate::checks::Hit;
 use crate::parse::{CodeTree, ParsedFile};
 use crate::rules::meta::Severity;
+use std::collections::HashSet;
 
 /// passlib schemes that are broken, unsalted or plaintext.
 const WEAK_PASSLIB: &[&str] = &[
@@ -58,9 +59,26 @@ const WEAK_DJANGO: &[&str] = &[
 
 pub(super) fn run(file: &ParsedFile, tree: &CodeTree, out: &mut Vec<Hit>) {
     let imports = Imports::collect(tree);
+    // Every name an import statement binds (for aliased functions).
+    let imported: HashSet<String> = tree
+        .root()
+        .dfs()
+        .filter(|n| {
+            matches!(
+                n.kind().as_ref(),
+                "import_statement" | "import_from_statement"
+            )
+        })
+        .flat_map(|n| {
+            n.dfs()
+                .filter(|i| i.kind() == "identifier")
+                .map(|i| i.text().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
     for node in tree.root().dfs() {
         match node.kind().as_ref() {
-            "call" => call(&node, &imports, out),
+            "call" => call(&node, &imports, &imported, out),
             "assignment" => django_hashers(file, &node, out),
             _ => {}
         }
@@ -142,10 +160,36 @@ fn constructor<'r>(call: &N<'r>, imports: &Imports) -> Option<(String, Option<N<
     None
 }
 
-fn call(node: &N<'_>, imports: &Imports, out: &mut Vec<Hit>) {
+/// Callee names worth a closer look, besides hash algorithm names and
+/// names bound by an import.
+const RELEVANT: &[&str] = &[
+    "hash",
+    "update",
+    "encrypt",
+    "genhash",
+    "make_password",
+    "CryptContext",
+    "new",
+    "Hash",
+];
+
+fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut Vec<Hit>) {
     let Some(f) = node.field("function") else {
         return;
     };
+    let last = match f.kind().as_ref() {
+        "attribute" => f.field("attribute"),
+        "identifier" => Some(f.clone()),
+        _ => None,
+    };
+    let Some(last) = last else { return };
+    let last = last.text();
+    let relevant = RELEVANT.contains(&last.as_ref())
+        || classify(&last).is_some()
+        || f.kind() == "identifier" && imported.contains(last.as_ref());
+    if !relevant {
+        return;
+    }
     let Some(args) = Args::of(node) else { return };
     if args
         .keywords
@@ -163,10 +207,10 @@ fn call(node: &N<'_>, imports: &Imports, out: &mut Vec<Hit>) {
             a.kind() == "function_definition"
                 && a.field("name").is_some_and(|n| n.text().starts_with("__"))
         });
-        if let (false, Some(pw)) = (
-            in_dunder,
-            args.get(0, &[]).and_then(|a| password_in(&a, true, 0)),
-        ) {
+        if in_dunder {
+            return;
+        }
+        if let Some(pw) = args.get(0, &[]).and_then(|a| password_in(&a, true, 0)) {
             out.push(
                 Hit::new(
                     node.range(),
@@ -226,7 +270,11 @@ fn call(node: &N<'_>, imports: &Imports, out: &mut Vec<Hit>) {
                 node.range().start
             };
             let made_by = ctor.text().split_whitespace().collect::<Vec<_>>().join(" ");
-            let via = if made_by.chars().count() > 40 { format!("{alg} object") } else { made_by };
+            let via = if made_by.chars().count() > 40 {
+                format!("{alg} object")
+            } else {
+                made_by
+            };
             out.push(hit(
                 start..node.range().end,
                 &format!("password value `{pw}`"),
