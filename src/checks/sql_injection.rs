@@ -25,7 +25,7 @@ static SQL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 static DB_RECEIVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(cursor|cur|conn|connection|db|database|session|engine|pool|client|knex|trx|tx|txn|transaction|sequelize|prisma|sqlite|mysql|pg|postgres|manager|repository|repo|query_?runner|executor)s?(\(\))?$")
+    Regex::new(r"(?i)(cursor|cur|conn|connection|db|database|engine|pool|knex|trx|tx|txn|transaction|sequelize|prisma|sqlite|mysql|pg|postgres|query_?runner)s?(\(\))?$")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -101,7 +101,9 @@ impl Check for SqlInjection {
                 if !ok {
                     continue;
                 }
-                let confidence = if call.params || call.kind != Sink::Sql && !looks_sql {
+                // `self.table`, `this.schema`: instance configuration, rarely user input.
+                let member = b.culprit.starts_with("self.") || b.culprit.starts_with("this.");
+                let confidence = if call.params || member || call.kind != Sink::Sql && !looks_sql {
                     Confidence::Medium
                 } else {
                     Confidence::High

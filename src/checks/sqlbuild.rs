@@ -192,6 +192,16 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             let a = e.field("alternative");
             c.is_some_and(|c| literalish(&c, depth + 1)) && a.is_some_and(|a| literalish(&a, depth + 1))
         }
+        // "?, " * len(ids): repeating a literal
+        "binary_operator"
+            if op(&e) == "*"
+                && [e.field("left"), e.field("right")]
+                    .iter()
+                    .flatten()
+                    .any(is_plain_string) =>
+        {
+            true
+        }
         "binary_operator" | "binary_expression" | "tuple" | "list" | "array"
         | "expression_list" | "keyword_argument" | "pair" | "dictionary" | "unary_operator" => e
             .named_children()

@@ -123,7 +123,19 @@ fn has_pw_word(name: &str) -> bool {
 
 fn is_pw(name: &str, secrets_too: bool) -> bool {
     let lower = name.to_ascii_lowercase();
-    (is_password_name(name) || has_pw_word(name) || secrets_too && is_secret_name(name))
+    let secret = secrets_too
+        && is_secret_name(name)
+        && [
+            "secret",
+            "apikey",
+            "api_key",
+            "privatekey",
+            "private_key",
+            "credential",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+    (is_password_name(name) || has_pw_word(name) || secret)
         && !NOT_PASSWORD.iter().any(|w| lower.contains(w))
 }
 
@@ -289,8 +301,8 @@ pub(crate) fn password_in(e: &N<'_>, secrets_too: bool, depth: usize) -> Option<
     }
     for id in locals {
         for w in reaching_writes(&id, &id.text()) {
-            if password_in(&w.value, secrets_too, depth + 1).is_some() {
-                return Some(id.text().to_string());
+            if let Some(inner) = password_in(&w.value, secrets_too, depth + 1) {
+                return Some(inner);
             }
         }
     }
@@ -364,6 +376,30 @@ fn javascript(node: &N<'_>, out: &mut Vec<Hit>) {
     };
     let Some(name) = name else { return };
     let method = name.text().to_string();
+    if method == "digest"
+        && object
+            .as_ref()
+            .is_some_and(|o| o.text().ends_with("subtle"))
+    {
+        // crypto.subtle.digest("SHA-256", encoder.encode(password))
+        let alg = arg.text().trim_matches(['"', '\'', '`']).to_string();
+        let data = node.field("arguments").and_then(|a| {
+            a.named_children()
+                .filter(|c| !c.kind().ends_with("comment"))
+                .nth(1)
+        });
+        if let (Some(speed), Some(who)) =
+            (classify(&alg), data.and_then(|d| subject(Some(&d), node)))
+        {
+            out.push(hit(
+                node.range(),
+                &who,
+                &format!("crypto.subtle.digest('{alg}')"),
+                speed,
+            ));
+        }
+        return;
+    }
     if method != "update" && classify(&method).is_none() {
         return;
     }
