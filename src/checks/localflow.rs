@@ -102,7 +102,15 @@ pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<
         if scope_of(&n).is_some_and(|s| s.range() != scope_range) && is_scope(scope) {
             continue;
         }
-        if !is_scope(scope) && scope_of(&n).is_some() {
+        if !is_scope(scope)
+            && (scope_of(&n).is_some()
+                || n.ancestors().any(|a| {
+                    matches!(
+                        a.kind().as_ref(),
+                        "class_definition" | "class_body" | "class_declaration" | "impl_item"
+                    )
+                }))
+        {
             continue;
         }
         let block = n

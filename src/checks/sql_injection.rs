@@ -542,3 +542,53 @@ fn rust_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
         params,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn messages(language: Language, path: &str, code: &str) -> Vec<String> {
+        let file = parse(language, path.to_string(), code.to_string());
+        let mut out = Vec::new();
+        SqlInjection.run(&file, &mut out);
+        out.into_iter().map(|h| h.message).collect()
+    }
+
+    #[test]
+    fn names_sink_variable_and_culprit() {
+        let found = messages(
+            Language::Python,
+            "app/repo.py",
+            "def get(cursor, user_id):\n    query = f\"SELECT * FROM users WHERE id = {user_id}\"\n    cursor.execute(query)\n",
+        );
+        assert_eq!(
+            found,
+            ["SQL in `query` passed to `cursor.execute` is built with an f-string interpolating `user_id`"]
+        );
+    }
+
+    #[test]
+    fn literal_only_strings_stay_silent() {
+        let code = "TABLE = \"users\"\ndef get(cur, ids, desc):\n    order = \"DESC\" if desc else \"ASC\"\n    marks = \",\".join(\"?\" * len(ids))\n    cur.execute(f\"SELECT * FROM {TABLE} WHERE id IN ({marks}) ORDER BY id {order}\", ids)\n";
+        assert!(messages(Language::Python, "app/repo.py", code).is_empty());
+    }
+
+    #[test]
+    fn javascript_tagged_templates_stay_silent() {
+        let code = "async function f(prisma, id) {\n  await prisma.$queryRaw`SELECT * FROM t WHERE id = ${id}`;\n  return prisma.$queryRawUnsafe(`SELECT * FROM t WHERE id = ${id}`);\n}\n";
+        let found = messages(Language::JavaScript, "src/a.js", code);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("$queryRawUnsafe"));
+    }
+
+    #[test]
+    fn rust_format_through_let() {
+        let code = "async fn f(pool: &PgPool, name: &str) {\n    let sql = format!(\"DELETE FROM t WHERE name = '{name}'\");\n    sqlx::query(&sql).execute(pool).await;\n    let ok = format!(\"SELECT {}\", 1);\n    sqlx::query(&ok).execute(pool).await;\n}\n";
+        let found = messages(Language::Rust, "src/db.rs", code);
+        assert_eq!(
+            found,
+            ["SQL in `sql` passed to `sqlx::query` is built with `format!` interpolating `name`"]
+        );
+    }
+}

@@ -575,3 +575,28 @@ fn rust_macro(tt: &N<'_>, out: &mut Vec<Hit>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    #[test]
+    fn password_words() {
+        assert!(is_pw("password", false) && is_pw("pwText", false) && is_pw("user_pw", false));
+        assert!(!is_pw("password_reset_token", false) && !is_pw("pwm", false));
+        assert!(!is_pw("key", true) && is_pw("client_secret", true));
+        assert!(is_pw_target("passwordHash") && !is_pw_target("password_reset"));
+    }
+
+    #[test]
+    fn aliases_and_severity() {
+        let code = "from hashlib import sha1 as s1, sha256\n\ndef f(password, body):\n    a = s1(password.encode())\n    b = sha256(password.encode())\n    c = s1(body)\n";
+        let file = parse(Language::Python, "a.py".into(), code.into());
+        let mut out = Vec::new();
+        WeakPasswordHash.run(&file, &mut out);
+        let sev: Vec<_> = out.iter().map(|h| h.severity).collect();
+        assert_eq!(sev, [Some(Severity::Critical), Some(Severity::High)]);
+        assert!(out[0].message.contains("`hashlib.sha1`"));
+    }
+}
