@@ -596,7 +596,16 @@ mod tests {
         let mut out = Vec::new();
         WeakPasswordHash.run(&file, &mut out);
         let sev: Vec<_> = out.iter().map(|h| h.severity).collect();
-        assert_eq!(sev, [Some(Severity::Critical), Some(Severity::High)]);
+        // `s1(body)`: a broken hash of something else, reported softly.
+        assert_eq!(
+            sev,
+            [
+                Some(Severity::Critical),
+                Some(Severity::High),
+                Some(Severity::Medium)
+            ]
+        );
+        assert_eq!(out[2].confidence, Some(crate::rules::meta::Confidence::Low));
         assert!(out[0].message.contains("`hashlib.sha1`"));
     }
 }

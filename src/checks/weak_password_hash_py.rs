@@ -3,12 +3,12 @@
 //! passlib legacy schemes and `CryptContext` defaults, Django
 //! `PASSWORD_HASHERS` and `make_password` with a weak hasher.
 
-use super::{classify, hit, password_in, subject};
+use super::{classify, hit, password_in, subject, Speed};
 use crate::checks::localflow::{reaching_writes, N};
 use crate::checks::pyimports::Imports;
 use crate::checks::Hit;
 use crate::parse::{CodeTree, ParsedFile};
-use crate::rules::meta::Severity;
+use crate::rules::meta::{Confidence, Severity};
 use std::collections::HashSet;
 
 /// passlib schemes that are broken, unsalted or plaintext.
@@ -223,13 +223,27 @@ fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut V
     }
 
     if let Some((alg, data)) = constructor(node, imports) {
-        if let (Some(speed), Some(pw)) = (classify(&alg), subject(data.as_ref(), node)) {
-            let via = if resolved == "hashlib.new" {
-                format!("hashlib.new(\"{alg}\")")
-            } else {
-                resolved
-            };
+        let speed = classify(&alg);
+        let via = if resolved == "hashlib.new" {
+            format!("hashlib.new(\"{alg}\")")
+        } else {
+            resolved.clone()
+        };
+        if let (Some(speed), Some(pw)) = (speed, subject(data.as_ref(), node)) {
             out.push(hit(node.range(), &pw, &via, speed));
+        } else if speed == Some(Speed::Broken)
+            && resolved.starts_with("hashlib.")
+            && !non_security_use(node, data.as_ref())
+            && !password_update_follows(node)
+        {
+            out.push(
+                Hit::new(
+                    node.range(),
+                    format!("`{via}` is a broken hash, used here without `usedforsecurity=False`; if it protects anything (passwords, tokens, integrity), use SHA-256 or a password hash"),
+                )
+                .severity(Severity::Medium)
+                .confidence(Confidence::Low),
+            );
         }
         return;
     }
@@ -382,4 +396,81 @@ fn django_hashers(file: &ParsedFile, node: &N<'_>, out: &mut Vec<Hit>) {
                 .severity(Severity::Critical),
         );
     }
+}
+
+/// Names that say an MD5/SHA-1 digest is an identifier, not a protection:
+/// ETags, cache keys, checksums of files, sharding, avatars.
+const NON_SECURITY: &[&str] = &[
+    "etag",
+    "cache",
+    "checksum",
+    "fingerprint",
+    "dedup",
+    "shard",
+    "bucket",
+    "partition",
+    "gravatar",
+    "avatar",
+    "colour",
+    "color",
+    "filename",
+    "file_id",
+    "content_id",
+    "slug",
+    "lock_id",
+    "lockid",
+    "advisory",
+    "uuid",
+    "apop",
+    "cram",
+];
+
+/// Is this MD5/SHA-1 call clearly not protecting anything? Judged by the
+/// enclosing function's name, the variable it is assigned to, and file
+/// contents as input.
+fn non_security_use(call: &N<'_>, data: Option<&N<'_>>) -> bool {
+    let names_it = |t: &str| {
+        let lower = t.to_ascii_lowercase();
+        NON_SECURITY.iter().any(|w| lower.contains(w))
+    };
+    if data.is_some_and(|d| {
+        let t = d.text();
+        t.contains(".read(") || t.contains("chunk") || names_it(&t)
+    }) {
+        return true;
+    }
+    call.ancestors().any(|a| {
+        let named = match a.kind().as_ref() {
+            "assignment" => a.field("left"),
+            "function_definition" | "class_definition" => a.field("name"),
+            _ => None,
+        };
+        named.is_some_and(|n| names_it(&n.text()))
+    })
+}
+
+/// `h = hashlib.sha1()` whose `h.update(password)` is reported on its own.
+fn password_update_follows(call: &N<'_>) -> bool {
+    let Some(assign) = call.parent().filter(|p| p.kind() == "assignment") else {
+        return false;
+    };
+    let Some(name) = assign.field("left").filter(|l| l.kind() == "identifier") else {
+        return false;
+    };
+    let name = name.text().to_string();
+    let Some(scope) = crate::checks::localflow::scope_of(call) else {
+        return false;
+    };
+    let found = scope.dfs().any(|n| {
+        n.kind() == "call"
+            && n.field("function").is_some_and(|f| {
+                f.kind() == "attribute"
+                    && f.field("object").is_some_and(|o| o.text() == name)
+                    && f.field("attribute").is_some_and(|a| a.text() == "update")
+            })
+            && n.field("arguments")
+                .and_then(|a| a.named_children().next())
+                .is_some_and(|a| password_in(&a, false, 0).is_some())
+    });
+    found
 }
