@@ -331,6 +331,10 @@ fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut V
 
 /// `make_password(pw, salt, "md5")` / `make_password(pw, hasher="sha1")`.
 fn django_make_password(node: &N<'_>, resolved: &str, args: &Args<'_>, out: &mut Vec<Hit>) {
+    if resolved.ends_with("generate_password_hash") {
+        werkzeug_method(node, args, out);
+        return;
+    }
     if !resolved.ends_with("make_password") {
         return;
     }
@@ -347,6 +351,35 @@ fn django_make_password(node: &N<'_>, resolved: &str, args: &Args<'_>, out: &mut
                 .severity(Severity::Critical),
         );
     }
+}
+
+/// Werkzeug `generate_password_hash(pw, method="sha256")`: old Werkzeug
+/// took a bare digest name for one salted round; `plain` stores cleartext.
+fn werkzeug_method(node: &N<'_>, args: &Args<'_>, out: &mut Vec<Hit>) {
+    let Some(method) = args.get(1, &["method"]) else {
+        return;
+    };
+    if !matches!(method.kind().as_ref(), "string") {
+        return;
+    }
+    let name = unquote(&method.text()).to_string();
+    let base = name.strip_prefix("sha1$").unwrap_or(&name);
+    let (message, severity) = if base == "plain" {
+        (
+            "`generate_password_hash(method=\"plain\")` stores the password in clear text"
+                .to_string(),
+            Severity::Critical,
+        )
+    } else {
+        match classify(base) {
+            Some(speed) => (
+                format!("`generate_password_hash(method=\"{name}\")` hashes the password with one salted round of `{base}`, which GPUs try billions of guesses per second against"),
+                if speed == Speed::Broken { Severity::Critical } else { Severity::High },
+            ),
+            None => return,
+        }
+    };
+    out.push(Hit::new(node.range(), message).severity(severity));
 }
 
 /// passlib `CryptContext(schemes=["md5_crypt", ...])`: the first scheme (or
