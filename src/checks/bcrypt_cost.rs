@@ -16,6 +16,7 @@ pub struct BcryptCost;
 impl Check for BcryptCost {
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
         let Some(tree) = file.code() else { return };
+        super::localflow::begin_file();
         if !file.text.to_ascii_lowercase().contains("bcrypt") {
             return;
         }

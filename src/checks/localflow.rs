@@ -6,6 +6,8 @@
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::Node;
 use ast_grep_language::SupportLang;
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 
 pub type N<'r> = Node<'r, StrDoc<SupportLang>>;
 
@@ -52,65 +54,115 @@ const BLOCK_KINDS: &[&str] = &[
     "class_body",
 ];
 
+/// Node visits allowed per file (per check), so that pathological files
+/// (thousands of sinks over one huge scope) stay linear-ish.
+const VISIT_BUDGET: usize = 3_000_000;
+
+thread_local! {
+    static BUDGET: Cell<usize> = const { Cell::new(VISIT_BUDGET) };
+    /// Names assigned at module level, per root node.
+    static MODULE_NAMES: RefCell<Option<((usize, usize), HashSet<String>)>> = const { RefCell::new(None) };
+}
+
+/// Start a file: reset the visit budget and the module-level name cache.
+pub fn begin_file() {
+    BUDGET.with(|b| b.set(VISIT_BUDGET));
+    MODULE_NAMES.with(|m| *m.borrow_mut() = None);
+}
+
+fn spend() -> bool {
+    BUDGET.with(|b| {
+        let left = b.get();
+        b.set(left.saturating_sub(1));
+        left > 0
+    })
+}
+
+/// The (target, value, appended) of a write node, if `n` is one.
+fn write_of<'r>(n: &N<'r>) -> Option<(N<'r>, N<'r>, bool)> {
+    let (target, value, appended) = match n.kind().as_ref() {
+        "assignment" | "assignment_expression" => (n.field("left"), n.field("right"), false),
+        "augmented_assignment" | "augmented_assignment_expression" | "compound_assignment_expr" => {
+            if n.field("operator").is_none_or(|o| o.text() != "+=") {
+                return None;
+            }
+            (n.field("left"), n.field("right"), true)
+        }
+        "variable_declarator" => (n.field("name"), n.field("value"), false),
+        "let_declaration" => (n.field("pattern"), n.field("value"), false),
+        "const_item" | "static_item" => (n.field("name"), n.field("value"), false),
+        "call_expression" => {
+            // Rust `sql.push_str(..)` / `v.push(..)` are appends.
+            let f = n.field("function")?;
+            if f.kind() != "field_expression" {
+                return None;
+            }
+            let method = f.field("field")?;
+            if !matches!(method.text().as_ref(), "push_str" | "push") {
+                return None;
+            }
+            let first = n.field("arguments").and_then(|a| a.named_children().next());
+            (f.field("value"), first, true)
+        }
+        _ => return None,
+    };
+    Some((target?, value?, appended))
+}
+
+fn in_class(n: &N<'_>) -> bool {
+    n.ancestors().any(|a| {
+        matches!(
+            a.kind().as_ref(),
+            "class_definition" | "class_body" | "class_declaration" | "impl_item"
+        )
+    })
+}
+
+/// Is `name` assigned anywhere at module level (outside functions and
+/// classes)? Computed once per file.
+fn assigned_at_module_level(root: &N<'_>, name: &str) -> bool {
+    let id = (root.node_id(), root.range().end);
+    MODULE_NAMES.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.as_ref().is_none_or(|(rid, _)| *rid != id) {
+            let names = root
+                .dfs()
+                .filter_map(|n| write_of(&n).map(|(t, _, _)| (n, t)))
+                .filter(|(n, _)| scope_of(n).is_none() && !in_class(n))
+                .map(|(_, t)| t.text().to_string())
+                .collect();
+            *m = Some((id, names));
+        }
+        m.as_ref().is_some_and(|(_, names)| names.contains(name))
+    })
+}
+
 /// Writes to `name` inside `scope` that end before `before`, in source
-/// order. Writes inside nested functions are skipped.
+/// order. Writes inside nested functions (and, at module level, inside
+/// classes) are skipped.
 pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<'r>> {
     let mut out = Vec::new();
     let scope_range = scope.range();
+    let function = is_scope(scope);
+    if !function && !assigned_at_module_level(scope, name) {
+        return out;
+    }
     for n in scope.dfs() {
-        if n.range().start >= before {
+        if !spend() || n.range().start >= before {
             break;
         }
-        let (target, value, appended) = match n.kind().as_ref() {
-            "assignment" | "assignment_expression" => (n.field("left"), n.field("right"), false),
-            "augmented_assignment"
-            | "augmented_assignment_expression"
-            | "compound_assignment_expr" => {
-                let plus = n.field("operator").is_some_and(|o| o.text() == "+=");
-                if !plus {
-                    continue;
-                }
-                (n.field("left"), n.field("right"), true)
-            }
-            "variable_declarator" => (n.field("name"), n.field("value"), false),
-            "let_declaration" => (n.field("pattern"), n.field("value"), false),
-            "const_item" | "static_item" => (n.field("name"), n.field("value"), false),
-            "call_expression" => {
-                // Rust `sql.push_str(..)`, JS `parts.push(..)` are appends.
-                let Some(f) = n.field("function") else {
-                    continue;
-                };
-                if f.kind() != "field_expression" {
-                    continue;
-                }
-                let method = f.field("field").map(|m| m.text().to_string());
-                if !matches!(method.as_deref(), Some("push_str" | "push")) {
-                    continue;
-                }
-                let first = n.field("arguments").and_then(|a| a.named_children().next());
-                (f.field("value"), first, true)
-            }
-            _ => continue,
-        };
-        let (Some(target), Some(value)) = (target, value) else {
+        let Some((target, value, appended)) = write_of(&n) else {
             continue;
         };
         if target.text() != name || n.range().end > before {
             continue;
         }
-        // Skip writes that belong to a nested function.
-        if scope_of(&n).is_some_and(|s| s.range() != scope_range) && is_scope(scope) {
-            continue;
-        }
-        if !is_scope(scope)
-            && (scope_of(&n).is_some()
-                || n.ancestors().any(|a| {
-                    matches!(
-                        a.kind().as_ref(),
-                        "class_definition" | "class_body" | "class_declaration" | "impl_item"
-                    )
-                }))
-        {
+        let owner = scope_of(&n);
+        let nested = match &owner {
+            Some(s) => !function || s.range() != scope_range,
+            None => function,
+        };
+        if nested || !function && in_class(&n) {
             continue;
         }
         let block = n

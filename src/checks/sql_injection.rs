@@ -66,6 +66,7 @@ struct Call<'r> {
 impl Check for SqlInjection {
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
         let Some(tree) = file.code() else { return };
+        super::localflow::begin_file();
         let worth = match file.language {
             Language::Python => &*WORTH_PY,
             Language::Rust => &*WORTH_RS,

@@ -23,6 +23,7 @@ pub struct WeakPasswordHash;
 impl Check for WeakPasswordHash {
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
         let Some(tree) = file.code() else { return };
+        super::localflow::begin_file();
         let worth = match file.language {
             Language::Python => &*WORTH_PY,
             Language::Rust => &*WORTH_RS,
