@@ -58,10 +58,13 @@ const BLOCK_KINDS: &[&str] = &[
 /// (thousands of sinks over one huge scope) stay linear-ish.
 const VISIT_BUDGET: usize = 3_000_000;
 
+/// A root node's identity and the names assigned at its module level.
+type ModuleNames = ((usize, usize), HashSet<String>);
+
 thread_local! {
     static BUDGET: Cell<usize> = const { Cell::new(VISIT_BUDGET) };
     /// Names assigned at module level, per root node.
-    static MODULE_NAMES: RefCell<Option<((usize, usize), HashSet<String>)>> = const { RefCell::new(None) };
+    static MODULE_NAMES: RefCell<Option<ModuleNames>> = const { RefCell::new(None) };
 }
 
 /// Start a file: reset the visit budget and the module-level name cache.
