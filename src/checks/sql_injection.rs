@@ -20,7 +20,7 @@ pub struct SqlInjection;
 
 static SQL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?is)\b(select\b.{0,400}?\bfrom|insert\s+into|update\b.{0,200}?\bset|delete\s+from|where\b|order\s+by|group\s+by|(create|drop|alter|truncate)\s+(table|index|view|database|schema|user|role)|pragma\b|values\s*\(|grant\b|exec(ute)?\s+\w)",
+        r"(?is)\b(select\b.{0,400}?\bfrom|insert\s+into|update\b.{0,200}?\bset|delete\s+from|where\b|order\s+by|group\s+by|(create|drop|alter|truncate)\s+(table|index|view|database|schema|user|role)|pragma\b|values\s*\(|grant\b|exec(ute)?\s+\w|copy\s+\S+\s+(to|from)\b)",
     )
     .unwrap_or_else(|_| unreachable!())
 });
@@ -31,7 +31,7 @@ static DB_RECEIVER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Cheap per-file pre-filters: a file that mentions none of these cannot match.
 static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"execute|mogrify|\braw\b|read_sql|RawSQL|\bextra\b|\bfetch|sqlalchemy|\biterate\b")
+    Regex::new(r"execute|\.run\(|\.cursor\(|\.prepare\(|copy_|mogrify|\braw\b|read_sql|RawSQL|\bextra\b|\bfetch|sqlalchemy|\biterate\b")
         .unwrap_or_else(|_| unreachable!())
 });
 static WORTH_JS: LazyLock<Regex> = LazyLock::new(|| {
@@ -176,6 +176,11 @@ fn real_params(arg: Option<&N<'_>>) -> bool {
 
 /// Method and function names worth a closer look (cheap pre-filter).
 const PY_SINKS: &[&str] = &[
+    "run",
+    "cursor",
+    "prepare",
+    "copy_expert",
+    "copy_from_query",
     "execute",
     "executemany",
     "executescript",
@@ -230,6 +235,7 @@ const JS_SINKS: &[&str] = &[
     "any",
     "oneOrNone",
     "manyOrNone",
+    "batch",
 ];
 
 const RS_SINKS: &[&str] = &[
@@ -343,7 +349,26 @@ fn python_sink<'r>(node: &N<'r>, imports: Option<&Imports>, sqlalchemy: bool) ->
         "raw" => (Sink::Ambiguous, first(), real_params(positional.get(1))),
         // asyncpg, databases, aiosqlite
         "fetch" | "fetchrow" | "fetchval" | "fetch_all" | "fetch_one" | "fetch_val"
-        | "execute_many" | "iterate" => (Sink::Ambiguous, first(), real_params(positional.get(1))),
+        | "execute_many" | "iterate" | "copy_expert" | "copy_from_query" => {
+            (Sink::Ambiguous, first(), real_params(positional.get(1)))
+        }
+        // pg8000 `conn.run(sql)`, asyncpg `conn.cursor(sql)` / `conn.prepare(sql)`
+        "run" | "cursor" | "prepare"
+            if !receiver.is_empty()
+                && !matches!(
+                    receiver.as_str(),
+                    "subprocess"
+                        | "asyncio"
+                        | "app"
+                        | "uvicorn"
+                        | "loop"
+                        | "trio"
+                        | "anyio"
+                        | "self"
+                ) =>
+        {
+            (Sink::Ambiguous, first(), real_params(positional.get(1)))
+        }
         "read_sql" | "read_sql_query" => (Sink::Sql, first(), has_params),
         "RawSQL" => (
             Sink::Sql,
@@ -420,7 +445,7 @@ fn js_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
         "literal" if receiver.to_ascii_lowercase().ends_with("sequelize") => Sink::Sql,
         "query" | "execute" | "raw" | "unsafe" => Sink::Generic,
         "run" | "all" | "get" | "exec" | "each" | "prepare" | "many" | "one" | "none" | "any"
-        | "oneOrNone" | "manyOrNone" => Sink::Ambiguous,
+        | "oneOrNone" | "manyOrNone" | "batch" => Sink::Ambiguous,
         _ => return None,
     };
     let args: Vec<N<'r>> = arglist
