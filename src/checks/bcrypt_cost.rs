@@ -62,7 +62,21 @@ fn integer(e: &N<'_>, depth: usize) -> Option<u32> {
     if let Ok(n) = digits.parse::<u32>() {
         return Some(n);
     }
-    if depth >= 3 || !matches!(e.kind().as_ref(), "identifier") {
+    if depth >= 3 {
+        return None;
+    }
+    // `Number(process.env.SALT_ROUNDS) || 8`: the fallback is what runs when
+    // the variable is missing.
+    if matches!(e.kind().as_ref(), "binary_expression" | "boolean_operator")
+        && e.field("operator")
+            .is_some_and(|o| matches!(o.text().as_ref(), "||" | "??" | "or"))
+    {
+        return integer(&e.field("right")?, depth + 1);
+    }
+    if e.kind() == "parenthesized_expression" {
+        return integer(&e.named_children().next()?, depth + 1);
+    }
+    if e.kind() != "identifier" {
         return None;
     }
     let writes = reaching_writes(e, &text);

@@ -558,7 +558,13 @@ fn rust_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
         }
         _ => return None,
     };
-    let params = real_params(args.get(1));
+    // sqlx `query(..).bind(x)`: values travel separately.
+    let bound = node
+        .parent()
+        .filter(|p| p.kind() == "field_expression")
+        .and_then(|p| p.field("field"))
+        .is_some_and(|f| f.text() == "bind");
+    let params = bound || real_params(args.get(1));
     Some(Call {
         start,
         name,
