@@ -12,17 +12,11 @@ use std::collections::HashSet;
 pub type N<'r> = Node<'r, StrDoc<SupportLang>>;
 
 /// Node kinds that open a new local scope, across the code languages.
+#[rustfmt::skip]
 const SCOPE_KINDS: &[&str] = &[
-    "function_definition",
-    "lambda",
-    "function_declaration",
-    "function_expression",
-    "arrow_function",
-    "method_definition",
-    "generator_function_declaration",
-    "generator_function",
-    "function_item",
-    "closure_expression",
+    "function_definition", "lambda", "function_declaration", "function_expression",
+    "arrow_function", "method_definition", "generator_function_declaration", "generator_function",
+    "function_item", "closure_expression",
 ];
 
 pub fn is_scope(node: &N<'_>) -> bool {
@@ -45,13 +39,9 @@ pub struct Write<'r> {
     pub block: std::ops::Range<usize>,
 }
 
+#[rustfmt::skip]
 const BLOCK_KINDS: &[&str] = &[
-    "block",
-    "statement_block",
-    "module",
-    "program",
-    "source_file",
-    "class_body",
+    "block", "statement_block", "module", "program", "source_file", "class_body",
 ];
 
 /// Node visits allowed per file (per check), so that pathological files

@@ -1,8 +1,9 @@
 //! Python half of weak-password-hash: hashlib (aliases, `hashlib.new`,
-//! hash objects updated later), pycryptodome, the built-in `hash()`,
-//! passlib legacy schemes and `CryptContext` defaults, Django
-//! `PASSWORD_HASHERS` and `make_password` with a weak hasher.
+//! hash objects updated later), pycryptodome, cryptography `hashes.Hash`,
+//! the built-in `hash()`, passlib scheme objects; frameworks live in
+//! `weak_password_hash_frameworks.rs`.
 
+use super::frameworks::{django_hashers, django_make_password, passlib_context, WEAK_PASSLIB};
 use super::{classify, hit, password_in, subject, Speed};
 use crate::checks::localflow::{reaching_writes, N};
 use crate::checks::pyimports::Imports;
@@ -10,52 +11,6 @@ use crate::checks::Hit;
 use crate::parse::{CodeTree, ParsedFile};
 use crate::rules::meta::{Confidence, Severity};
 use std::collections::HashSet;
-
-/// passlib schemes that are broken, unsalted or plaintext.
-const WEAK_PASSLIB: &[&str] = &[
-    "md5_crypt",
-    "apr_md5_crypt",
-    "des_crypt",
-    "bsdi_crypt",
-    "bigcrypt",
-    "crypt16",
-    "sun_md5_crypt",
-    "plaintext",
-    "ldap_plaintext",
-    "ldap_md5",
-    "ldap_sha1",
-    "ldap_salted_md5",
-    "ldap_salted_sha1",
-    "ldap_hex_md5",
-    "ldap_hex_sha1",
-    "ldap_des_crypt",
-    "ldap_bsdi_crypt",
-    "ldap_md5_crypt",
-    "hex_md4",
-    "hex_md5",
-    "hex_sha1",
-    "hex_sha256",
-    "hex_sha512",
-    "mysql323",
-    "mysql41",
-    "postgres_md5",
-    "oracle10",
-    "oracle11",
-    "lmhash",
-    "nthash",
-    "msdcc",
-    "msdcc2",
-    "roundup_plaintext",
-    "htdigest",
-];
-
-const WEAK_DJANGO: &[&str] = &[
-    "MD5PasswordHasher",
-    "SHA1PasswordHasher",
-    "UnsaltedMD5PasswordHasher",
-    "UnsaltedSHA1PasswordHasher",
-    "CryptPasswordHasher",
-];
 
 pub(super) fn run(file: &ParsedFile, tree: &CodeTree, out: &mut Vec<Hit>) {
     let imports = Imports::collect(tree);
@@ -85,13 +40,13 @@ pub(super) fn run(file: &ParsedFile, tree: &CodeTree, out: &mut Vec<Hit>) {
     }
 }
 
-struct Args<'r> {
-    positional: Vec<N<'r>>,
-    keywords: Vec<(String, N<'r>)>,
+pub(super) struct Args<'r> {
+    pub(super) positional: Vec<N<'r>>,
+    pub(super) keywords: Vec<(String, N<'r>)>,
 }
 
 impl<'r> Args<'r> {
-    fn of(call: &N<'r>) -> Option<Self> {
+    pub(super) fn of(call: &N<'r>) -> Option<Self> {
         let list = call.field("arguments")?;
         let mut args = Args {
             positional: Vec::new(),
@@ -111,7 +66,7 @@ impl<'r> Args<'r> {
         Some(args)
     }
 
-    fn get(&self, pos: usize, names: &[&str]) -> Option<N<'r>> {
+    pub(super) fn get(&self, pos: usize, names: &[&str]) -> Option<N<'r>> {
         self.positional.get(pos).cloned().or_else(|| {
             self.keywords
                 .iter()
@@ -121,7 +76,7 @@ impl<'r> Args<'r> {
     }
 }
 
-fn unquote(s: &str) -> &str {
+pub(super) fn unquote(s: &str) -> &str {
     s.trim_start_matches(['b', 'r', 'u', 'B', 'R', 'U'])
         .trim_matches(['"', '\''])
 }
@@ -162,15 +117,9 @@ fn constructor<'r>(call: &N<'r>, imports: &Imports) -> Option<(String, Option<N<
 
 /// Callee names worth a closer look, besides hash algorithm names and
 /// names bound by an import.
+#[rustfmt::skip]
 const RELEVANT: &[&str] = &[
-    "hash",
-    "update",
-    "encrypt",
-    "genhash",
-    "make_password",
-    "CryptContext",
-    "new",
-    "Hash",
+    "hash", "update", "encrypt", "genhash", "make_password", "CryptContext", "new", "Hash",
 ];
 
 fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut Vec<Hit>) {
@@ -329,133 +278,13 @@ fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut V
     }
 }
 
-/// `make_password(pw, salt, "md5")` / `make_password(pw, hasher="sha1")`.
-fn django_make_password(node: &N<'_>, resolved: &str, args: &Args<'_>, out: &mut Vec<Hit>) {
-    if resolved.ends_with("generate_password_hash") {
-        werkzeug_method(node, args, out);
-        return;
-    }
-    if !resolved.ends_with("make_password") {
-        return;
-    }
-    let Some(hasher) = args.get(2, &["hasher"]) else {
-        return;
-    };
-    let name = unquote(&hasher.text()).to_string();
-    if matches!(
-        name.as_str(),
-        "md5" | "sha1" | "unsalted_md5" | "unsalted_sha1" | "crypt"
-    ) {
-        out.push(
-            Hit::new(node.range(), format!("password hashed by `make_password` with the `{name}` hasher, a fast legacy hash"))
-                .severity(Severity::Critical),
-        );
-    }
-}
-
-/// Werkzeug `generate_password_hash(pw, method="sha256")`: old Werkzeug
-/// took a bare digest name for one salted round; `plain` stores cleartext.
-fn werkzeug_method(node: &N<'_>, args: &Args<'_>, out: &mut Vec<Hit>) {
-    let Some(method) = args.get(1, &["method"]) else {
-        return;
-    };
-    if !matches!(method.kind().as_ref(), "string") {
-        return;
-    }
-    let name = unquote(&method.text()).to_string();
-    let base = name.strip_prefix("sha1$").unwrap_or(&name);
-    let (message, severity) = if base == "plain" {
-        (
-            "`generate_password_hash(method=\"plain\")` stores the password in clear text"
-                .to_string(),
-            Severity::Critical,
-        )
-    } else {
-        match classify(base) {
-            Some(speed) => (
-                format!("`generate_password_hash(method=\"{name}\")` hashes the password with one salted round of `{base}`, which GPUs try billions of guesses per second against"),
-                if speed == Speed::Broken { Severity::Critical } else { Severity::High },
-            ),
-            None => return,
-        }
-    };
-    out.push(Hit::new(node.range(), message).severity(severity));
-}
-
-/// passlib `CryptContext(schemes=["md5_crypt", ...])`: the first scheme (or
-/// `default=`) is what new hashes use.
-fn passlib_context(resolved: &str, args: &Args<'_>, out: &mut Vec<Hit>) {
-    if !resolved.ends_with("CryptContext") {
-        return;
-    }
-    let default = args.get(usize::MAX, &["default"]).or_else(|| {
-        args.get(0, &["schemes"])
-            .and_then(|s| s.named_children().find(|c| c.kind() == "string"))
-    });
-    let Some(default) = default else { return };
-    let name = unquote(&default.text()).to_string();
-    if WEAK_PASSLIB.contains(&name.as_str()) {
-        out.push(
-            Hit::new(default.range(), format!("passlib `CryptContext` hashes new passwords with `{name}`, a legacy scheme that offline cracking breaks quickly"))
-                .severity(Severity::Critical),
-        );
-    }
-}
-
-/// Django `PASSWORD_HASHERS` whose first (default) entry is MD5/SHA-1/crypt.
-fn django_hashers(file: &ParsedFile, node: &N<'_>, out: &mut Vec<Hit>) {
-    if node
-        .field("left")
-        .is_none_or(|l| l.text() != "PASSWORD_HASHERS")
-    {
-        return;
-    }
-    // Test settings use a fast hasher on purpose.
-    let path = file.rel_path.to_ascii_lowercase();
-    if path.contains("test") {
-        return;
-    }
-    let Some(list) = node.field("right") else {
-        return;
-    };
-    let Some(first) = list.named_children().find(|c| c.kind() != "comment") else {
-        return;
-    };
-    let text = first.text();
-    let class = unquote(&text).rsplit('.').next().unwrap_or("").to_string();
-    if WEAK_DJANGO.contains(&class.as_str()) {
-        out.push(
-            Hit::new(first.range(), format!("Django `PASSWORD_HASHERS` lists `{class}` first, so every new password is stored with a fast legacy hash"))
-                .severity(Severity::Critical),
-        );
-    }
-}
-
 /// Names that say an MD5/SHA-1 digest is an identifier, not a protection:
 /// ETags, cache keys, checksums of files, sharding, avatars.
+#[rustfmt::skip]
 const NON_SECURITY: &[&str] = &[
-    "etag",
-    "cache",
-    "checksum",
-    "fingerprint",
-    "dedup",
-    "shard",
-    "bucket",
-    "partition",
-    "gravatar",
-    "avatar",
-    "colour",
-    "color",
-    "filename",
-    "file_id",
-    "content_id",
-    "slug",
-    "lock_id",
-    "lockid",
-    "advisory",
-    "uuid",
-    "apop",
-    "cram",
+    "etag", "cache", "checksum", "fingerprint", "dedup", "shard", "bucket", "partition",
+    "gravatar", "avatar", "colour", "color", "filename", "file_id", "content_id", "slug",
+    "lock_id", "lockid", "advisory", "uuid", "apop", "cram",
 ];
 
 /// Is this MD5/SHA-1 call clearly not protecting anything? Judged by the
