@@ -74,7 +74,7 @@ impl Check for WeakPasswordHash {
 
 /// Cheap per-file pre-filters: a file that mentions none of these cannot match.
 static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"hashlib|Crypto|cryptography|passlib|PASSWORD_HASHERS|make_password|\bhash\([^)\n]*(?i:passw|pwd|passphrase|secret|token|key|pw)")
+    Regex::new(r"hashlib|hmac|Crypto|cryptography|passlib|PASSWORD_HASHERS|make_password|\bhash\([^)\n]*(?i:passw|pwd|passphrase|secret|token|key|pw)")
         .unwrap_or_else(|_| unreachable!())
 });
 static WORTH_JS: LazyLock<Regex> = LazyLock::new(|| {

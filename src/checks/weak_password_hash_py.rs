@@ -120,6 +120,7 @@ fn constructor<'r>(call: &N<'r>, imports: &Imports) -> Option<(String, Option<N<
 #[rustfmt::skip]
 const RELEVANT: &[&str] = &[
     "hash", "update", "encrypt", "genhash", "make_password", "CryptContext", "new", "Hash",
+    "digest",
 ];
 
 fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut Vec<Hit>) {
@@ -167,6 +168,28 @@ fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut V
                 )
                 .severity(Severity::Critical),
             );
+        }
+        return;
+    }
+
+    // hmac.new(key, password, hashlib.sha256): keyed, but still one fast round.
+    if resolved == "hmac.new" || resolved == "hmac.digest" {
+        let alg = args.get(2, &["digestmod", "digest"]).map(|d| {
+            let t = d.text();
+            unquote(t.rsplit('.').next().unwrap_or(&t)).to_string()
+        });
+        let data = args.get(1, &["msg"]);
+        if let (Some(speed), Some(pw)) = (
+            alg.as_deref().and_then(classify),
+            data.and_then(|d| password_in(&d, false, 0)),
+        ) {
+            let who = format!("password value `{pw}`");
+            out.push(hit(
+                node.range(),
+                &who,
+                &format!("{resolved} (HMAC)"),
+                speed,
+            ));
         }
         return;
     }
