@@ -184,12 +184,8 @@ fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut V
             data.and_then(|d| password_in(&d, false, 0)),
         ) {
             let who = format!("password value `{pw}`");
-            out.push(hit(
-                node.range(),
-                &who,
-                &format!("{resolved} (HMAC)"),
-                speed,
-            ));
+            let alg = alg.unwrap_or_default().to_ascii_uppercase();
+            out.push(hit(node.range(), &who, &format!("HMAC-{alg}"), speed));
         }
         return;
     }
