@@ -203,6 +203,60 @@ pub fn reaching_writes<'r>(at: &N<'r>, name: &str) -> Vec<Write<'r>> {
     Vec::new()
 }
 
+/// Is `name` a parameter of the function around `at` declared with a type
+/// that cannot carry text (`limit: int`, `id: i64`, `page: number`, UUIDs)?
+pub fn typed_as_number(at: &N<'_>, name: &str) -> bool {
+    let Some(params) = scope_of(at).and_then(|f| f.field("parameters")) else {
+        return false;
+    };
+    let found = params.named_children().find_map(|p| {
+        let pname = p
+            .field("name")
+            .or_else(|| p.field("pattern"))
+            .or_else(|| p.named_children().find(|c| c.kind() == "identifier"))?;
+        if pname.text() != name {
+            return None;
+        }
+        let ty = p.field("type").or_else(|| {
+            p.named_children().find(|c| {
+                matches!(
+                    c.kind().as_ref(),
+                    "type" | "type_annotation" | "primitive_type"
+                )
+            })
+        })?;
+        let t = ty.text().trim_start_matches(':').trim().to_string();
+        Some(matches!(
+            t.as_str(),
+            "int"
+                | "float"
+                | "bool"
+                | "number"
+                | "boolean"
+                | "bigint"
+                | "i8"
+                | "i16"
+                | "i32"
+                | "i64"
+                | "i128"
+                | "isize"
+                | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "u128"
+                | "usize"
+                | "f32"
+                | "f64"
+                | "UUID"
+                | "uuid.UUID"
+                | "Uuid"
+                | "uuid::Uuid"
+        ))
+    });
+    found.unwrap_or(false)
+}
+
 /// `UPPER_CASE` names are constants by convention.
 pub fn is_constant_name(name: &str) -> bool {
     let last = name.rsplit(['.', ':']).next().unwrap_or(name);

@@ -4,7 +4,7 @@
 //! formatting or `+` concatenation — directly or through local variables
 //! assigned earlier in the same function.
 
-use super::localflow::{is_constant_name, reaching_writes, N};
+use super::localflow::{is_constant_name, reaching_writes, typed_as_number, N};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -164,7 +164,10 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                 return true;
             }
             let writes = reaching_writes(&e, &text);
-            !writes.is_empty() && writes.iter().all(|w| literalish(&w.value, depth + 1))
+            if writes.is_empty() {
+                return typed_as_number(&e, &text);
+            }
+            writes.iter().all(|w| literalish(&w.value, depth + 1))
         }
         "attribute" | "member_expression" | "field_expression" | "scoped_identifier" => {
             is_constant_name(&text)
@@ -181,6 +184,10 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                     | "escape" | "escapeId" | "escape_string" | "quote_ident" | "quote_literal"
                     | "quote_identifier" | "Identifier"
             ) || PLACEHOLDERS.is_match(&text)
+                || matches!(last, "str" | "String" | "toString")
+                    && e.field("arguments").is_some_and(|a| {
+                        a.named_children().count() == 1 && literalish(&a, depth + 1)
+                    })
                 || last == "join" && joined_literals(&e, depth)
         }
         "conditional_expression" => {
@@ -203,7 +210,7 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             true
         }
         "binary_operator" | "binary_expression" | "tuple" | "list" | "array"
-        | "expression_list" | "keyword_argument" | "pair" | "dictionary" | "unary_operator" => e
+        | "expression_list" | "argument_list" | "arguments" | "keyword_argument" | "pair" | "dictionary" | "unary_operator" => e
             .named_children()
             .filter(|c| !matches!(c.kind().as_ref(), "identifier" if c.parent().is_some_and(|p| p.kind() == "keyword_argument" && p.field("name").is_some_and(|n| n.range() == c.range()))))
             .all(|c| literalish(&c, depth + 1)),
@@ -456,7 +463,10 @@ fn format_macro(e: &N<'_>, depth: usize) -> Option<Built> {
         }
         if arg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             let writes = reaching_writes(e, arg);
-            return !writes.is_empty() && writes.iter().all(|w| literalish(&w.value, depth + 1));
+            if writes.is_empty() {
+                return typed_as_number(e, arg);
+            }
+            return writes.iter().all(|w| literalish(&w.value, depth + 1));
         }
         false
     };
