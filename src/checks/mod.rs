@@ -8,6 +8,7 @@
 pub mod auth_rate_limit;
 pub mod auth_rate_limit_django;
 pub mod auth_rate_limit_js;
+pub mod bcrypt_cost;
 pub mod container_limits;
 pub mod cookie_settings;
 pub mod cors_settings;
@@ -21,6 +22,7 @@ pub mod http_timeout_rust;
 pub mod invalid_suppression;
 pub mod leaked_credential;
 pub mod limits_common;
+pub mod localflow;
 pub mod names;
 pub mod pyimports;
 pub mod request_body;
@@ -31,10 +33,13 @@ pub mod secret_k8s;
 pub mod secret_usage;
 pub mod secret_values;
 pub mod settings_flags;
+pub mod sql_injection;
+pub mod sqlbuild;
 pub mod tokens;
 pub mod unbounded_query;
 pub mod unbounded_query_js;
 pub mod unbounded_query_py;
+pub mod weak_password_hash;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -113,6 +118,9 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
         "settings-password-validators",
         &settings_flags::PASSWORD_VALIDATORS,
     ),
+    ("sql-injection", &sql_injection::SqlInjection),
+    ("weak-password-hash", &weak_password_hash::WeakPasswordHash),
+    ("weak-bcrypt-cost", &bcrypt_cost::BcryptCost),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {

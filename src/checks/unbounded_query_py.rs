@@ -156,6 +156,11 @@ pub(super) fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
             if CONSUMER.is_match(&consumer) {
                 continue;
             }
+            // `qs = X.objects.annotate(...)` used only as `qs.count()`,
+            // `qs.exists()`, `qs.first()`...: never materialised.
+            if assigned_and_only_reduced(&call, &body_text) {
+                continue;
+            }
             let shown: String = ftext.lines().map(str::trim).collect();
             let shown = if shown.chars().count() > 60 {
                 format!("{}…", shown.chars().take(57).collect::<String>())
@@ -249,4 +254,43 @@ pub(super) fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
 /// `session.execute(stmt)…`: the statement was built elsewhere in the body.
 fn re_stmt_var(ftext: &str) -> bool {
     ftext.contains(".execute(") && !ftext.contains("select(")
+}
+
+/// Single-row or aggregate uses of a queryset variable.
+static REDUCED_USE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*\.\s*(count|exists|aggregate|first|last|get|earliest|latest|filter|exclude|update|delete|in_bulk)\s*\(",
+    )
+});
+
+/// Is `call` assigned to a plain name whose every later use in `body`
+/// reduces it to a count, a flag or one row (or filters it)?
+fn assigned_and_only_reduced(call: &N<'_>, body: &str) -> bool {
+    let Some(assign) = call.parent().filter(|p| p.kind() == "assignment") else {
+        return false;
+    };
+    let Some(name) = assign
+        .field("left")
+        .filter(|l| l.kind() == "identifier")
+        .map(|l| l.text().to_string())
+    else {
+        return false;
+    };
+    let Ok(word) = Regex::new(&format!(r"\b{}\b", regex::escape(&name))) else {
+        return false;
+    };
+    let mut uses = 0;
+    for m in word.find_iter(body) {
+        let after = &body[m.end()..];
+        // The assignment itself: `name = ...` (not `==`).
+        let trimmed = after.trim_start();
+        if trimmed.starts_with('=') && !trimmed.starts_with("==") {
+            continue;
+        }
+        uses += 1;
+        if !REDUCED_USE.is_match(after) {
+            return false;
+        }
+    }
+    uses > 0
 }

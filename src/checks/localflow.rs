@@ -1,0 +1,294 @@
+//! Intra-function data flow shared by checks: the function a node sits in,
+//! and what was written to a local name before a given point. Deliberately
+//! simple: statements in source order, no branches, no aliasing. Module-level
+//! assignments stand in when a function has none of its own.
+
+use ast_grep_core::tree_sitter::StrDoc;
+use ast_grep_core::Node;
+use ast_grep_language::SupportLang;
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+
+pub type N<'r> = Node<'r, StrDoc<SupportLang>>;
+
+/// Node kinds that open a new local scope, across the code languages.
+#[rustfmt::skip]
+const SCOPE_KINDS: &[&str] = &[
+    "function_definition", "lambda", "function_declaration", "function_expression",
+    "arrow_function", "method_definition", "generator_function_declaration", "generator_function",
+    "function_item", "closure_expression",
+];
+
+pub fn is_scope(node: &N<'_>) -> bool {
+    SCOPE_KINDS.contains(&node.kind().as_ref())
+}
+
+/// The innermost function around `node`, if any.
+pub fn scope_of<'r>(node: &N<'r>) -> Option<N<'r>> {
+    node.ancestors().find(is_scope)
+}
+
+/// One write to a local name.
+pub struct Write<'r> {
+    /// The assigned (or appended) value.
+    pub value: N<'r>,
+    /// `+=`, `push_str`: the value is appended to what was there.
+    pub appended: bool,
+    pub start: usize,
+    /// The block the write sits in: it holds for uses inside that block.
+    pub block: std::ops::Range<usize>,
+}
+
+#[rustfmt::skip]
+const BLOCK_KINDS: &[&str] = &[
+    "block", "statement_block", "module", "program", "source_file", "class_body",
+];
+
+/// Node visits allowed per file (per check), so that pathological files
+/// (thousands of sinks over one huge scope) stay linear-ish.
+const VISIT_BUDGET: usize = 3_000_000;
+
+/// A root node's identity and the names assigned at its module level.
+type ModuleNames = ((usize, usize), HashSet<String>);
+
+thread_local! {
+    static BUDGET: Cell<usize> = const { Cell::new(VISIT_BUDGET) };
+    /// Names assigned at module level, per root node.
+    static MODULE_NAMES: RefCell<Option<ModuleNames>> = const { RefCell::new(None) };
+}
+
+/// Start a file: reset the visit budget and the module-level name cache.
+pub fn begin_file() {
+    BUDGET.with(|b| b.set(VISIT_BUDGET));
+    MODULE_NAMES.with(|m| *m.borrow_mut() = None);
+}
+
+fn spend() -> bool {
+    BUDGET.with(|b| {
+        let left = b.get();
+        b.set(left.saturating_sub(1));
+        left > 0
+    })
+}
+
+/// The (target, value, appended) of a write node, if `n` is one.
+fn write_of<'r>(n: &N<'r>) -> Option<(N<'r>, N<'r>, bool)> {
+    let (target, value, appended) = match n.kind().as_ref() {
+        "assignment" | "assignment_expression" => (n.field("left"), n.field("right"), false),
+        "augmented_assignment" | "augmented_assignment_expression" | "compound_assignment_expr" => {
+            if n.field("operator").is_none_or(|o| o.text() != "+=") {
+                return None;
+            }
+            (n.field("left"), n.field("right"), true)
+        }
+        "variable_declarator" => (n.field("name"), n.field("value"), false),
+        "let_declaration" => (n.field("pattern"), n.field("value"), false),
+        "const_item" | "static_item" => (n.field("name"), n.field("value"), false),
+        "call_expression" => {
+            // Rust `sql.push_str(..)` / `v.push(..)` are appends.
+            let f = n.field("function")?;
+            if f.kind() != "field_expression" {
+                return None;
+            }
+            let method = f.field("field")?;
+            if !matches!(method.text().as_ref(), "push_str" | "push") {
+                return None;
+            }
+            let first = n.field("arguments").and_then(|a| a.named_children().next());
+            (f.field("value"), first, true)
+        }
+        _ => return None,
+    };
+    Some((target?, value?, appended))
+}
+
+fn in_class(n: &N<'_>) -> bool {
+    n.ancestors().any(|a| {
+        matches!(
+            a.kind().as_ref(),
+            "class_definition" | "class_body" | "class_declaration" | "impl_item"
+        )
+    })
+}
+
+/// Is `name` assigned anywhere at module level (outside functions and
+/// classes)? Computed once per file.
+fn assigned_at_module_level(root: &N<'_>, name: &str) -> bool {
+    let id = (root.node_id(), root.range().end);
+    MODULE_NAMES.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.as_ref().is_none_or(|(rid, _)| *rid != id) {
+            let names = root
+                .dfs()
+                .filter_map(|n| write_of(&n).map(|(t, _, _)| (n, t)))
+                .filter(|(n, _)| scope_of(n).is_none() && !in_class(n))
+                .map(|(_, t)| t.text().to_string())
+                .collect();
+            *m = Some((id, names));
+        }
+        m.as_ref().is_some_and(|(_, names)| names.contains(name))
+    })
+}
+
+/// Writes to `name` inside `scope` that end before `before`, in source
+/// order. Writes inside nested functions (and, at module level, inside
+/// classes) are skipped.
+pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<'r>> {
+    let mut out = Vec::new();
+    let scope_range = scope.range();
+    let function = is_scope(scope);
+    if !function && !assigned_at_module_level(scope, name) {
+        return out;
+    }
+    for n in scope.dfs() {
+        if !spend() || n.range().start >= before {
+            break;
+        }
+        let Some((target, value, appended)) = write_of(&n) else {
+            continue;
+        };
+        if target.text() != name || n.range().end > before {
+            continue;
+        }
+        let owner = scope_of(&n);
+        let nested = match &owner {
+            Some(s) => !function || s.range() != scope_range,
+            None => function,
+        };
+        if nested || !function && in_class(&n) {
+            continue;
+        }
+        let block = n
+            .ancestors()
+            .find(|a| BLOCK_KINDS.contains(&a.kind().as_ref()))
+            .map_or(scope_range.clone(), |b| b.range());
+        out.push(Write {
+            value,
+            appended,
+            start: n.range().start,
+            block,
+        });
+    }
+    out
+}
+
+/// Writes that may define `name` where `at` uses it: from the last plain
+/// assignment whose block also holds the use (appends included), or every
+/// earlier write when the last assignments sit in branches. Looks in the
+/// enclosing function first, then at module level.
+pub fn reaching_writes<'r>(at: &N<'r>, name: &str) -> Vec<Write<'r>> {
+    let pos = at.range().start;
+    let mut scopes: Vec<(N<'r>, usize)> = Vec::new();
+    let root = at.ancestors().last();
+    match scope_of(at) {
+        Some(s) => {
+            scopes.push((s, pos));
+            scopes.extend(root.map(|r| (r, usize::MAX)));
+        }
+        None => scopes.extend(root.map(|r| (r, pos))),
+    }
+    for (scope, before) in scopes {
+        let writes = writes_before(&scope, name, before);
+        if writes.is_empty() {
+            continue;
+        }
+        let dominating = writes
+            .iter()
+            .rposition(|w| !w.appended && (w.block.contains(&pos) || before == usize::MAX));
+        return match dominating {
+            Some(i) => writes.into_iter().skip(i).collect(),
+            None => writes,
+        };
+    }
+    Vec::new()
+}
+
+/// Is `name` a parameter of the function around `at` declared with a type
+/// that cannot carry text (`limit: int`, `id: i64`, `page: number`, UUIDs)?
+pub fn typed_as_number(at: &N<'_>, name: &str) -> bool {
+    let Some(params) = scope_of(at).and_then(|f| f.field("parameters")) else {
+        return false;
+    };
+    let found = params.named_children().find_map(|p| {
+        let pname = p
+            .field("name")
+            .or_else(|| p.field("pattern"))
+            .or_else(|| p.named_children().find(|c| c.kind() == "identifier"))?;
+        if pname.text() != name {
+            return None;
+        }
+        let ty = p.field("type").or_else(|| {
+            p.named_children().find(|c| {
+                matches!(
+                    c.kind().as_ref(),
+                    "type" | "type_annotation" | "primitive_type"
+                )
+            })
+        })?;
+        let t = ty.text().trim_start_matches(':').trim().to_string();
+        Some(matches!(
+            t.as_str(),
+            "int"
+                | "float"
+                | "bool"
+                | "number"
+                | "boolean"
+                | "bigint"
+                | "i8"
+                | "i16"
+                | "i32"
+                | "i64"
+                | "i128"
+                | "isize"
+                | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "u128"
+                | "usize"
+                | "f32"
+                | "f64"
+                | "UUID"
+                | "uuid.UUID"
+                | "Uuid"
+                | "uuid::Uuid"
+        ))
+    });
+    found.unwrap_or(false)
+}
+
+/// `UPPER_CASE` names are constants by convention.
+pub fn is_constant_name(name: &str) -> bool {
+    let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+    last.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && last.len() > 1
+        && last
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ast_grep_core::tree_sitter::LanguageExt;
+
+    #[test]
+    fn finds_reaching_writes() {
+        let tree = SupportLang::Python.ast_grep(
+            "LIMIT = 5\ndef f(x):\n    q = 'a'\n    q += x\n    run(q, LIMIT)\n    q = 'b'\n",
+        );
+        let call = tree.root().dfs().find(|n| n.kind() == "call");
+        let Some(call) = call else { panic!("no call") };
+        let arg = call
+            .field("arguments")
+            .and_then(|a| a.named_children().next());
+        let Some(arg) = arg else { panic!("no arg") };
+        let writes = reaching_writes(&arg, "q");
+        assert_eq!(writes.len(), 2);
+        assert!(writes[1].appended);
+        assert_eq!(reaching_writes(&arg, "LIMIT").len(), 1);
+        assert!(
+            is_constant_name("LIMIT") && is_constant_name("self.TABLE") && !is_constant_name("q")
+        );
+    }
+}

@@ -1,0 +1,196 @@
+//! sql-injection: SQL text handed to a query API after being assembled from
+//! other values — f-strings, `%`/`.format()`, template literals, `+`,
+//! `format!` — directly or through a local variable assigned earlier in the
+//! same function. Parameterised calls with literal SQL, tagged templates
+//! (`sql\`..\``, `$queryRaw\`..\``), `query!` macros and strings built only
+//! from literals and constants stay silent. Generic method names
+//! (`execute`, `query`, `run`...) only count when the text looks like SQL or
+//! the receiver looks like a database handle.
+
+use super::localflow::N;
+use super::pyimports::Imports;
+use super::sqlbuild::{built, Built};
+use super::{Check, Hit};
+use crate::lang::Language;
+use crate::rules::meta::Confidence;
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[path = "sql_injection_sinks.rs"]
+mod sinks;
+
+use sinks::{js_sink, python_sink, rust_sink};
+
+pub struct SqlInjection;
+
+pub(super) static DB_RECEIVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(cursor|cur|conn|connection|db|database|engine|pool|knex|trx|tx|txn|transaction|sequelize|prisma|sqlite|mysql|pg|postgres|query_?runner)s?(\(\))?$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Sink {
+    /// A SQL-only API: any built string counts.
+    Sql,
+    /// `execute`/`query`: counts for SQL-looking text or a database receiver.
+    Generic,
+    /// `run`/`get`/`all`...: counts only for SQL-looking text.
+    Ambiguous,
+}
+
+pub(super) struct Call<'r> {
+    /// Where to report: from the method name (so chains report the line of
+    /// the sink) to the end of the call.
+    pub(super) start: usize,
+    pub(super) name: String,
+    pub(super) receiver: String,
+    pub(super) kind: Sink,
+    pub(super) args: Vec<N<'r>>,
+    pub(super) params: bool,
+}
+
+static SQL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?is)\b(select\b.{0,400}?\bfrom|insert\s+into|update\b.{0,200}?\bset|delete\s+from|where\b|order\s+by|group\s+by|(create|drop|alter|truncate)\s+(table|index|view|database|schema|user|role)|pragma\b|values\s*\(|grant\b|exec(ute)?\s+\w|copy\s+\S+\s+(to|from)\b)",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+/// Cheap per-file pre-filters: a file that mentions none of these cannot match.
+static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"execute|\.run\(|\.cursor\(|\.prepare\(|copy_|mogrify|\braw\b|read_sql|RawSQL|\bextra\b|\bfetch|sqlalchemy|\biterate\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+static WORTH_JS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(select|insert|update|delete|where|order|group|create|drop|alter|truncate|pragma|values|exec|merge|replace|having)\b|Raw|raw\(")
+        .unwrap_or_else(|_| unreachable!())
+});
+static WORTH_RS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"query|execute|prepare|sql|Statement").unwrap_or_else(|_| unreachable!())
+});
+
+impl Check for SqlInjection {
+    fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
+        let Some(tree) = file.code() else { return };
+        super::localflow::begin_file();
+        let worth = match file.language {
+            Language::Python => &*WORTH_PY,
+            Language::Rust => &*WORTH_RS,
+            _ => &*WORTH_JS,
+        };
+        if !worth.is_match(&file.text) {
+            return;
+        }
+        let imports = (file.language == Language::Python).then(|| Imports::collect(tree));
+        let sqlalchemy = imports
+            .as_ref()
+            .is_some_and(|i| i.is_imported("sqlalchemy"));
+        for node in tree.root().dfs() {
+            let call = match (file.language, node.kind().as_ref()) {
+                (Language::Python, "call") => python_sink(&node, imports.as_ref(), sqlalchemy),
+                (
+                    Language::JavaScript | Language::TypeScript | Language::Tsx,
+                    "call_expression",
+                ) => js_sink(&node),
+                (Language::Rust, "call_expression") => rust_sink(&node),
+                _ => None,
+            };
+            let Some(call) = call else { continue };
+            for arg in &call.args {
+                let Some(b) = built(arg, 0) else { continue };
+                let looks_sql = SQL_WORDS.is_match(&b.text);
+                let db = DB_RECEIVER.is_match(&call.receiver);
+                let ok = match call.kind {
+                    Sink::Sql => true,
+                    Sink::Generic => looks_sql || db,
+                    Sink::Ambiguous => looks_sql,
+                };
+                if !ok {
+                    continue;
+                }
+                // `self.table`, `this.schema`: instance configuration, rarely user input.
+                let member = b.culprit.starts_with("self.") || b.culprit.starts_with("this.");
+                let confidence = if call.params || member || call.kind != Sink::Sql && !looks_sql {
+                    Confidence::Medium
+                } else {
+                    Confidence::High
+                };
+                let range = call.start.min(node.range().end)..node.range().end;
+                out.push(Hit::new(range, message(&call.name, &b)).confidence(confidence));
+                break;
+            }
+        }
+    }
+}
+
+fn short(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 40 {
+        format!("{}...", one.chars().take(37).collect::<String>())
+    } else {
+        one
+    }
+}
+
+fn message(sink: &str, b: &Built) -> String {
+    let via = b
+        .via
+        .as_ref()
+        .map(|v| format!(" in `{v}`"))
+        .unwrap_or_default();
+    format!(
+        "SQL{via} passed to `{}` is built {} `{}`",
+        short(sink),
+        b.how,
+        short(&b.culprit)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn messages(language: Language, path: &str, code: &str) -> Vec<String> {
+        let file = parse(language, path.to_string(), code.to_string());
+        let mut out = Vec::new();
+        SqlInjection.run(&file, &mut out);
+        out.into_iter().map(|h| h.message).collect()
+    }
+
+    #[test]
+    fn names_sink_variable_and_culprit() {
+        let found = messages(
+            Language::Python,
+            "app/repo.py",
+            "def get(cursor, user_id):\n    query = f\"SELECT * FROM users WHERE id = {user_id}\"\n    cursor.execute(query)\n",
+        );
+        assert_eq!(
+            found,
+            ["SQL in `query` passed to `cursor.execute` is built with an f-string interpolating `user_id`"]
+        );
+    }
+
+    #[test]
+    fn literal_only_strings_stay_silent() {
+        let code = "TABLE = \"users\"\ndef get(cur, ids, desc):\n    order = \"DESC\" if desc else \"ASC\"\n    marks = \",\".join(\"?\" * len(ids))\n    cur.execute(f\"SELECT * FROM {TABLE} WHERE id IN ({marks}) ORDER BY id {order}\", ids)\n";
+        assert!(messages(Language::Python, "app/repo.py", code).is_empty());
+    }
+
+    #[test]
+    fn javascript_tagged_templates_stay_silent() {
+        let code = "async function f(prisma, id) {\n  await prisma.$queryRaw`SELECT * FROM t WHERE id = ${id}`;\n  return prisma.$queryRawUnsafe(`SELECT * FROM t WHERE id = ${id}`);\n}\n";
+        let found = messages(Language::JavaScript, "src/a.js", code);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("$queryRawUnsafe"));
+    }
+
+    #[test]
+    fn rust_format_through_let() {
+        let code = "async fn f(pool: &PgPool, name: &str) {\n    let sql = format!(\"DELETE FROM t WHERE name = '{name}'\");\n    sqlx::query(&sql).execute(pool).await;\n    let ok = format!(\"SELECT {}\", 1);\n    sqlx::query(&ok).execute(pool).await;\n}\n";
+        let found = messages(Language::Rust, "src/db.rs", code);
+        assert_eq!(
+            found,
+            ["SQL in `sql` passed to `sqlx::query` is built with `format!` interpolating `name`"]
+        );
+    }
+}

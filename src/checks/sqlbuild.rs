@@ -1,0 +1,517 @@
+//! How a string expression was put together, for the SQL check: built only
+//! from literals and constants, or assembled from other values by
+//! interpolation (f-strings, template literals, `format!`), `%`/`.format()`
+//! formatting or `+` concatenation — directly or through local variables
+//! assigned earlier in the same function.
+
+use super::localflow::{is_constant_name, reaching_writes, typed_as_number, N};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A string assembled from a non-literal value.
+pub struct Built {
+    /// How, as the start of a phrase that the culprit completes.
+    pub how: &'static str,
+    /// The first non-literal piece, as written.
+    pub culprit: String,
+    /// The local variable the sink received, if not the expression itself.
+    pub via: Option<String>,
+    /// Literal text seen along the way (for telling SQL from other strings).
+    pub text: String,
+}
+
+const MAX_DEPTH: usize = 6;
+
+static PLACEHOLDERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(["'](\?|%s|\$\d*|:\w+|\?\s*,\s*)["']|\$\$\{)"#)
+        .unwrap_or_else(|_| unreachable!())
+});
+static FORMAT_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::[^{}]*)?\}").unwrap_or_else(|_| unreachable!())
+});
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^-?[0-9][0-9_]*(\.[0-9_]+)?([iuf](8|16|32|64|128|size))?$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// Look through parentheses, `await`, `&`, `*` and `.as_str()`-like calls.
+pub fn unwrap<'r>(mut e: N<'r>) -> N<'r> {
+    for _ in 0..8 {
+        let next = match e.kind().as_ref() {
+            "parenthesized_expression"
+            | "await"
+            | "await_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression" => e.named_children().next(),
+            "reference_expression" => e.field("value"),
+            "unary_expression" if e.text().starts_with('*') => e.named_children().next(),
+            "call_expression" => {
+                let f = e.field("function");
+                match f
+                    .as_ref()
+                    .map(|f| (f.kind().to_string(), f.text().to_string()))
+                {
+                    Some((k, _)) if k == "field_expression" => {
+                        let method = f.as_ref().and_then(|f| f.field("field"));
+                        let m = method.map(|m| m.text().to_string()).unwrap_or_default();
+                        if matches!(
+                            m.as_str(),
+                            "as_str" | "as_ref" | "to_string" | "to_owned" | "into" | "as_bytes"
+                        ) {
+                            f.and_then(|f| f.field("value"))
+                        } else {
+                            None
+                        }
+                    }
+                    Some((_, t)) if t == "String::from" => {
+                        e.field("arguments").and_then(|a| a.named_children().next())
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match next {
+            Some(n) => e = n,
+            None => break,
+        }
+    }
+    e
+}
+
+fn is_plain_string(e: &N<'_>) -> bool {
+    match e.kind().as_ref() {
+        "string" => !e.children().any(|c| c.kind() == "interpolation"),
+        "concatenated_string" => e.named_children().all(|c| is_plain_string(&c)),
+        "template_string" => !e.children().any(|c| c.kind() == "template_substitution"),
+        "string_literal" | "raw_string_literal" => true,
+        _ => false,
+    }
+}
+
+/// The text of a literal string, or of a name holding only literal strings.
+pub fn literal_text(e: &N<'_>, depth: usize) -> Option<String> {
+    let e = unwrap(e.clone());
+    if is_plain_string(&e) {
+        return Some(e.text().to_string());
+    }
+    if depth >= MAX_DEPTH {
+        return None;
+    }
+    match e.kind().as_ref() {
+        "identifier" => {
+            let writes = reaching_writes(&e, &e.text());
+            if writes.is_empty() {
+                return None;
+            }
+            let parts: Option<Vec<String>> = writes
+                .iter()
+                .map(|w| literal_text(&w.value, depth + 1))
+                .collect();
+            parts.map(|p| p.concat())
+        }
+        "binary_operator" | "binary_expression" if op(&e) == "+" => {
+            let l = literal_text(&e.field("left")?, depth + 1)?;
+            let r = literal_text(&e.field("right")?, depth + 1)?;
+            Some(l + &r)
+        }
+        _ => None,
+    }
+}
+
+fn op(e: &N<'_>) -> String {
+    e.field("operator")
+        .map(|o| o.text().to_string())
+        .unwrap_or_default()
+}
+
+/// Is `e` a literal, a constant, a number, or built only from those?
+pub fn literalish(e: &N<'_>, depth: usize) -> bool {
+    let e = unwrap(e.clone());
+    if is_plain_string(&e) {
+        return true;
+    }
+    let kind = e.kind();
+    if matches!(
+        kind.as_ref(),
+        "integer"
+            | "float"
+            | "true"
+            | "false"
+            | "none"
+            | "number"
+            | "null"
+            | "undefined"
+            | "integer_literal"
+            | "float_literal"
+            | "boolean_literal"
+            | "comment"
+            | "property_identifier"
+    ) {
+        return true;
+    }
+    if depth >= MAX_DEPTH {
+        return false;
+    }
+    let text = e.text();
+    match kind.as_ref() {
+        "string" | "template_string" | "concatenated_string" => {
+            depth + 1 < MAX_DEPTH && built(&e, depth + 1).is_none()
+        }
+        "identifier" => {
+            if is_constant_name(&text) || text.to_ascii_lowercase().contains("placeholder") {
+                return true;
+            }
+            let writes = reaching_writes(&e, &text);
+            if writes.is_empty() {
+                return typed_as_number(&e, &text);
+            }
+            writes.iter().all(|w| literalish(&w.value, depth + 1))
+        }
+        "attribute" | "member_expression" | "field_expression" | "scoped_identifier" => {
+            is_constant_name(&text)
+                || text.contains("db_table")
+                || text.contains("_meta.")
+                || text.ends_with(".length")
+        }
+        "call" | "call_expression" => {
+            let callee = e.field("function").map(|f| f.text().to_string()).unwrap_or_default();
+            let last = callee.rsplit(['.', ':']).next().unwrap_or("");
+            matches!(
+                last,
+                "int" | "float" | "len" | "bool" | "Number" | "parseInt" | "parseFloat"
+                    | "escape" | "escapeId" | "escape_string" | "quote_ident" | "quote_literal"
+                    | "quote_identifier" | "Identifier"
+            ) || PLACEHOLDERS.is_match(&text)
+                || matches!(last, "str" | "String" | "toString")
+                    && e.field("arguments").is_some_and(|a| {
+                        a.named_children().count() == 1 && literalish(&a, depth + 1)
+                    })
+                || last == "join" && joined_literals(&e, depth)
+        }
+        "conditional_expression" => {
+            let parts: Vec<_> = e.named_children().collect();
+            parts.len() == 3 && literalish(&parts[0], depth + 1) && literalish(&parts[2], depth + 1)
+        }
+        "ternary_expression" => {
+            let c = e.field("consequence");
+            let a = e.field("alternative");
+            c.is_some_and(|c| literalish(&c, depth + 1)) && a.is_some_and(|a| literalish(&a, depth + 1))
+        }
+        // "?, " * len(ids): repeating a literal
+        "binary_operator"
+            if op(&e) == "*"
+                && [e.field("left"), e.field("right")]
+                    .iter()
+                    .flatten()
+                    .any(is_plain_string) =>
+        {
+            true
+        }
+        "binary_operator" | "binary_expression" | "tuple" | "list" | "array"
+        | "expression_list" | "argument_list" | "arguments" | "keyword_argument" | "pair" | "dictionary" | "unary_operator" => e
+            .named_children()
+            .filter(|c| !matches!(c.kind().as_ref(), "identifier" if c.parent().is_some_and(|p| p.kind() == "keyword_argument" && p.field("name").is_some_and(|n| n.range() == c.range()))))
+            .all(|c| literalish(&c, depth + 1)),
+        _ => false,
+    }
+}
+
+/// `" AND ".join(conditions)` / `conditions.join(" AND ")` where every
+/// element put into `conditions` in this function is a literal.
+fn joined_literals(call: &N<'_>, depth: usize) -> bool {
+    let Some(f) = call.field("function") else {
+        return false;
+    };
+    let object = f.field("object");
+    let first_arg = call
+        .field("arguments")
+        .and_then(|a| a.named_children().find(|c| !c.kind().ends_with("comment")));
+    let list = match (object, first_arg) {
+        (Some(o), Some(a)) if is_plain_string(&o) => a,
+        (Some(o), _) => o,
+        _ => return false,
+    };
+    let list = unwrap(list);
+    if matches!(list.kind().as_ref(), "list" | "array" | "tuple") {
+        return list.named_children().all(|c| literalish(&c, depth + 1));
+    }
+    if list.kind() != "identifier" {
+        return false;
+    }
+    let name = list.text().to_string();
+    let writes = reaching_writes(&list, &name);
+    if writes.is_empty()
+        || !writes.iter().all(|w| {
+            matches!(w.value.kind().as_ref(), "list" | "array")
+                && w.value.named_children().all(|c| literalish(&c, depth + 1))
+                || w.appended && literalish(&w.value, depth + 1)
+        })
+    {
+        return false;
+    }
+    let Some(scope) = super::localflow::scope_of(call) else {
+        return false;
+    };
+    let added: Vec<N<'_>> = scope
+        .dfs()
+        .filter(|n| matches!(n.kind().as_ref(), "call" | "call_expression"))
+        .filter(|n| {
+            n.field("function").is_some_and(|g| {
+                let obj = g.field("object").map(|o| o.text().to_string());
+                let m = g
+                    .field("attribute")
+                    .or_else(|| g.field("property"))
+                    .map(|m| m.text().to_string());
+                obj.as_deref() == Some(name.as_str())
+                    && matches!(
+                        m.as_deref(),
+                        Some("append" | "extend" | "push" | "insert" | "unshift")
+                    )
+            })
+        })
+        .collect();
+    added.iter().all(|n| {
+        n.field("arguments")
+            .is_some_and(|a| a.named_children().all(|c| literalish(&c, depth + 1)))
+    })
+}
+
+/// The first non-literal piece of `e` (an element of a tuple, an argument).
+fn culprit(e: &N<'_>) -> String {
+    let e = unwrap(e.clone());
+    let pieces: Vec<N<'_>> = match e.kind().as_ref() {
+        "tuple" | "list" | "array" | "dictionary" | "expression_list" | "argument_list"
+        | "arguments" => e.named_children().collect(),
+        _ => vec![e.clone()],
+    };
+    let first = pieces
+        .iter()
+        .find(|p| !literalish(p, 0))
+        .cloned()
+        .unwrap_or(e);
+    let first = match first.kind().as_ref() {
+        "keyword_argument" | "pair" => first.field("value").unwrap_or(first),
+        _ => first,
+    };
+    unwrap(first).text().to_string()
+}
+
+/// `+` chains, flattened left to right.
+fn flatten_plus<'r>(e: &N<'r>, out: &mut Vec<N<'r>>) {
+    let mut stack = vec![e.clone()];
+    while let Some(n) = stack.pop() {
+        let n = unwrap(n);
+        if matches!(n.kind().as_ref(), "binary_operator" | "binary_expression") && op(&n) == "+" {
+            if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
+                stack.push(r);
+                stack.push(l);
+                continue;
+            }
+        }
+        out.push(n);
+    }
+}
+
+fn built_at(how: &'static str, culprit: String, text: String) -> Option<Built> {
+    Some(Built {
+        how,
+        culprit,
+        via: None,
+        text,
+    })
+}
+
+/// Was `e` assembled from a non-literal value? Follows local variables.
+pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
+    let e = unwrap(e.clone());
+    if depth >= MAX_DEPTH {
+        return None;
+    }
+    let text = e.text().to_string();
+    match e.kind().as_ref() {
+        "string" => {
+            let bad = e
+                .children()
+                .filter(|c| c.kind() == "interpolation")
+                .filter_map(|i| i.field("expression"))
+                .find(|x| !literalish(x, depth + 1))?;
+            built_at(
+                "with an f-string interpolating",
+                bad.text().to_string(),
+                text,
+            )
+        }
+        "concatenated_string" => {
+            e.named_children()
+                .find_map(|c| built(&c, depth + 1))
+                .map(|mut b| {
+                    b.text = text;
+                    b
+                })
+        }
+        "template_string" => {
+            let bad = e
+                .children()
+                .filter(|c| c.kind() == "template_substitution")
+                .filter_map(|s| s.named_children().next())
+                .find(|x| !literalish(x, depth + 1))?;
+            built_at(
+                "with a template literal interpolating",
+                bad.text().to_string(),
+                text,
+            )
+        }
+        "binary_operator" if op(&e) == "%" => {
+            let left = e.field("left")?;
+            let right = e.field("right")?;
+            if literalish(&right, depth + 1) {
+                return None;
+            }
+            let fmt = literal_text(&left, depth + 1).unwrap_or_default();
+            built_at("with `%` formatting of", culprit(&right), fmt)
+        }
+        "binary_operator" | "binary_expression" if op(&e) == "+" => {
+            let mut pieces = Vec::new();
+            flatten_plus(&e, &mut pieces);
+            let mut lit = String::new();
+            for p in &pieces {
+                if let Some(t) = literal_text(p, depth + 1) {
+                    lit.push_str(&t);
+                }
+            }
+            for p in &pieces {
+                if let Some(mut b) = built(p, depth + 1) {
+                    b.text = format!("{lit}{}", b.text);
+                    b.via = None;
+                    return Some(b);
+                }
+            }
+            if lit.is_empty() {
+                return None;
+            }
+            let bad = pieces.iter().find(|p| !literalish(p, depth + 1))?;
+            built_at(
+                "by concatenating",
+                unwrap(bad.clone()).text().to_string(),
+                lit,
+            )
+        }
+        "call" => {
+            let f = e.field("function")?;
+            if f.kind() != "attribute" || f.field("attribute")?.text() != "format" {
+                return None;
+            }
+            let fmt = literal_text(&f.field("object")?, depth + 1)?;
+            let args = e.field("arguments")?;
+            if literalish(&args, depth + 1) {
+                return None;
+            }
+            built_at("with `.format()` interpolating", culprit(&args), fmt)
+        }
+        "macro_invocation" => format_macro(&e, depth),
+        "conditional_expression" => e
+            .named_children()
+            .enumerate()
+            .filter(|(i, _)| *i != 1)
+            .find_map(|(_, c)| built(&c, depth + 1)),
+        "ternary_expression" => [e.field("consequence"), e.field("alternative")]
+            .into_iter()
+            .flatten()
+            .find_map(|c| built(&c, depth + 1)),
+        "identifier" => {
+            let name = e.text().to_string();
+            let writes = reaching_writes(&e, &name);
+            let all: String = writes.iter().map(|w| w.value.text().to_string()).collect();
+            for w in &writes {
+                if let Some(mut b) = built(&w.value, depth + 1) {
+                    b.via = Some(name);
+                    b.text = all;
+                    return Some(b);
+                }
+                if w.appended && !literalish(&w.value, depth + 1) {
+                    return Some(Built {
+                        how: "by concatenating",
+                        culprit: unwrap(w.value.clone()).text().to_string(),
+                        via: Some(name),
+                        text: all,
+                    });
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Rust `format!("..{x}..", a, b = c)`: non-literal arguments or inline names.
+fn format_macro(e: &N<'_>, depth: usize) -> Option<Built> {
+    let name = e.field("macro")?.text().to_string();
+    if name != "format" && name != "format_args" {
+        return None;
+    }
+    let tt = e.children().find(|c| c.kind() == "token_tree")?;
+    let lit = tt
+        .children()
+        .find(|c| matches!(c.kind().as_ref(), "string_literal" | "raw_string_literal"))?;
+    let fmt = lit.text().to_string();
+    let arg_ok = |arg: &str| -> bool {
+        let arg = arg.trim().trim_start_matches('&').trim();
+        if arg.starts_with('"') || NUMBER.is_match(arg) || is_constant_name(arg) {
+            return true;
+        }
+        if arg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            let writes = reaching_writes(e, arg);
+            if writes.is_empty() {
+                return typed_as_number(e, arg);
+            }
+            return writes.iter().all(|w| literalish(&w.value, depth + 1));
+        }
+        false
+    };
+    let unescaped = fmt.replace("{{", "").replace("}}", "");
+    for cap in FORMAT_NAME.captures_iter(&unescaped) {
+        let n = cap.get(1).map_or("", |m| m.as_str());
+        if !NUMBER.is_match(n) && !arg_ok(n) {
+            return built_at("with `format!` interpolating", n.to_string(), fmt.clone());
+        }
+    }
+    let tt_text = tt.text();
+    let after = lit.range().end.checked_sub(tt.range().start)?;
+    let rest = tt_text.get(after..)?.trim_end();
+    let rest = rest.get(..rest.len().saturating_sub(1)).unwrap_or("");
+    let mut depth_paren = 0i32;
+    let mut args = Vec::new();
+    let mut cur = String::new();
+    for ch in rest.chars() {
+        match ch {
+            '(' | '[' | '{' => depth_paren += 1,
+            ')' | ']' | '}' => depth_paren -= 1,
+            ',' if depth_paren == 0 => {
+                args.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(ch);
+    }
+    args.push(cur);
+    for arg in args.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+        let value = match arg.split_once('=') {
+            Some((k, v))
+                if !v.starts_with('=')
+                    && k.trim()
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                v.trim()
+            }
+            _ => arg,
+        };
+        if !arg_ok(value) {
+            return built_at("with `format!` interpolating", value.to_string(), fmt);
+        }
+    }
+    None
+}
