@@ -444,7 +444,7 @@ fn unknown_and_unused_suppressions_are_reported() {
         has("app.py", "unknown rule `weak-pasword-hash`"),
         "{messages:?}"
     );
-    assert!(has("app.py", "hashed with `md5`"), "{messages:?}");
+    assert!(has("app.py", "hashed with `hashlib.md5`"), "{messages:?}");
     assert!(has(
         "web/server.js",
         "`ignore[weak-password-hash]` suppresses nothing"
