@@ -7,6 +7,8 @@
 
 pub mod names;
 pub mod pyimports;
+pub mod servicectx;
+pub mod swallowed_exception;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -61,7 +63,9 @@ pub trait Check: Sync {
 }
 
 /// Every check, by the name rule files use.
-pub static CHECKS: &[(&str, &dyn Check)] = &[];
+pub static CHECKS: &[(&str, &dyn Check)] = &[
+    ("swallowed-exception", &swallowed_exception::SwallowedException),
+];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
