@@ -5,6 +5,7 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod multi_write_transaction;
 pub mod names;
 pub mod pyimports;
 pub mod servicectx;
@@ -65,6 +66,7 @@ pub trait Check: Sync {
 /// Every check, by the name rule files use.
 pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("swallowed-exception", &swallowed_exception::SwallowedException),
+    ("django-multi-write", &multi_write_transaction::MultiWriteTransaction),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {

@@ -1,0 +1,164 @@
+//! Django functions that write the database more than once outside a
+//! transaction. Counts ORM writes in each function body (manager calls such
+//! as `Order.objects.create(...)` / `.filter(...).update(...)`, and
+//! instance `.save()` / `.delete()` without positional arguments; a write
+//! inside a loop counts as several), skipping nested functions, writes
+//! inside `with transaction.atomic():` and functions decorated with
+//! `@transaction.atomic`. Two or more writes left make a finding on the
+//! function's name. Migrations (which run in a transaction) are skipped.
+
+use super::servicectx::Node;
+use super::{Check, Hit};
+use crate::parse::ParsedFile;
+
+pub struct MultiWriteTransaction;
+
+const MANAGER_WRITES: &[&str] = &[
+    "create",
+    "update",
+    "delete",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+    "save",
+];
+
+impl Check for MultiWriteTransaction {
+    fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
+        let Some(tree) = file.code() else {
+            return;
+        };
+        if file.rel_path.split('/').any(|s| s == "migrations")
+            || !(file.text.contains("django") || file.text.contains(".objects."))
+        {
+            return;
+        }
+        for func in tree.root().dfs() {
+            if func.kind() != "function_definition" || decorated_atomic(&func) {
+                continue;
+            }
+            let Some(name) = func.field("name") else {
+                continue;
+            };
+            let Some(body) = func.field("body") else {
+                continue;
+            };
+            let writes = writes_in(&body);
+            let total: usize = writes.iter().map(|(_, n)| n).sum();
+            if total < 2 || !writes.iter().any(|(w, _)| w.contains("objects") || w.ends_with(".save()") || w.ends_with(".delete()")) {
+                continue;
+            }
+            let mut listed: Vec<String> = Vec::new();
+            for (w, _) in &writes {
+                if !listed.contains(w) {
+                    listed.push(w.clone());
+                }
+            }
+            let shown: Vec<String> = listed.iter().take(3).map(|w| format!("`{w}`")).collect();
+            let more = if listed.len() > 3 { ", ..." } else { "" };
+            let in_loop = writes.iter().any(|(_, n)| *n > 1);
+            out.push(Hit::new(
+                name.range(),
+                format!(
+                    "`{}` makes {} ORM writes ({}{more}){} without `transaction.atomic`; a failure part-way leaves partial data",
+                    name.text(),
+                    if in_loop { "repeated".to_string() } else { total.to_string() },
+                    shown.join(", "),
+                    if in_loop { ", one inside a loop," } else { "" },
+                ),
+            ));
+        }
+    }
+}
+
+fn decorated_atomic(func: &Node<'_>) -> bool {
+    func.parent().is_some_and(|p| {
+        p.kind() == "decorated_definition"
+            && p.children()
+                .any(|d| d.kind() == "decorator" && d.text().contains("atomic"))
+    })
+}
+
+/// ORM writes in `body` outside atomic blocks and nested scopes, each with a
+/// weight (2 inside a loop).
+fn writes_in(body: &Node<'_>) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(Node<'_>, bool)> = vec![(body.clone(), false)];
+    while let Some((node, in_loop)) = stack.pop() {
+        let kind = node.kind();
+        match kind.as_ref() {
+            "function_definition" | "class_definition" | "lambda" => continue,
+            "with_statement" => {
+                let atomic = node
+                    .children()
+                    .find(|c| c.kind() == "with_clause")
+                    .is_some_and(|c| c.text().contains("atomic"));
+                if atomic {
+                    continue;
+                }
+            }
+            "call" => {
+                if let Some(w) = orm_write(&node) {
+                    out.push((w, if in_loop { 2 } else { 1 }));
+                }
+            }
+            _ => {}
+        }
+        let looping = in_loop || matches!(kind.as_ref(), "for_statement" | "while_statement");
+        let mut kids: Vec<Node<'_>> = node.children().collect();
+        kids.reverse();
+        for k in kids {
+            // The iterable of a for loop is evaluated once.
+            let child_loop = looping
+                && !(kind == "for_statement" && node.field("right").is_some_and(|r| r.range() == k.range()));
+            stack.push((k, child_loop || in_loop));
+        }
+    }
+    out
+}
+
+/// `Order.objects.create` / `order.save()` / `qs.delete()`, as shown in messages.
+fn orm_write(call: &Node<'_>) -> Option<String> {
+    let func = call.field("function")?;
+    if func.kind() != "attribute" {
+        return None;
+    }
+    let method = func.field("attribute")?.text().to_string();
+    let object = func.field("object")?;
+    let object_text = object.text().to_string();
+    let args = call.field("arguments")?;
+    let manager = object_text.contains(".objects")
+        || object_text.starts_with("objects")
+        || object_text.contains("_default_manager")
+        || object_text.contains("_set.");
+    if manager && MANAGER_WRITES.contains(&method.as_str()) {
+        let head = object_text.split('(').next().unwrap_or(&object_text);
+        let head = head.trim_end_matches('.');
+        let model = head.split(".objects").next().unwrap_or(head);
+        return Some(if head.ends_with("objects") {
+            format!("{model}.objects.{method}")
+        } else {
+            format!("{model}.objects...{method}")
+        });
+    }
+    if method != "save" && method != "delete" {
+        return None;
+    }
+    let positional = args
+        .children()
+        .filter(|c| c.is_named() && c.kind() != "comment")
+        .any(|c| c.kind() != "keyword_argument");
+    let lower = object_text.to_ascii_lowercase();
+    let last = lower.rsplit('.').next().unwrap_or(&lower);
+    if positional
+        || args.text().contains("commit=False")
+        || object.kind() == "call"
+        || ["session", "cache", "request", "client", "storage", "file", "image", "img", "redis", "response", "workbook", "wb", "doc", "fig", "plt", "bucket", "s3"]
+            .iter()
+            .any(|w| last == *w || last.ends_with(&format!("_{w}")) || last.starts_with(&format!("{w}_")))
+    {
+        return None;
+    }
+    Some(format!("{object_text}.{method}()"))
+}
