@@ -7,6 +7,7 @@
 
 pub mod multi_write_transaction;
 pub mod names;
+pub mod orm_query_in_loop;
 pub mod pyimports;
 pub mod servicectx;
 pub mod swallowed_exception;
@@ -67,6 +68,7 @@ pub trait Check: Sync {
 pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("swallowed-exception", &swallowed_exception::SwallowedException),
     ("django-multi-write", &multi_write_transaction::MultiWriteTransaction),
+    ("orm-query-in-loop", &orm_query_in_loop::OrmQueryInLoop),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
