@@ -8,6 +8,7 @@
 pub mod multi_write_transaction;
 pub mod names;
 pub mod orm_query_in_loop;
+pub mod print_logging;
 pub mod pyimports;
 pub mod servicectx;
 pub mod swallowed_exception;
@@ -69,6 +70,7 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("swallowed-exception", &swallowed_exception::SwallowedException),
     ("django-multi-write", &multi_write_transaction::MultiWriteTransaction),
     ("orm-query-in-loop", &orm_query_in_loop::OrmQueryInLoop),
+    ("print-logging", &print_logging::PrintLogging),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {
