@@ -10,6 +10,7 @@ pub mod names;
 pub mod orm_query_in_loop;
 pub mod print_logging;
 pub mod pyimports;
+pub mod secret_in_log;
 pub mod servicectx;
 pub mod swallowed_exception;
 
@@ -71,6 +72,7 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("django-multi-write", &multi_write_transaction::MultiWriteTransaction),
     ("orm-query-in-loop", &orm_query_in_loop::OrmQueryInLoop),
     ("print-logging", &print_logging::PrintLogging),
+    ("secret-in-log", &secret_in_log::SecretInLog),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {

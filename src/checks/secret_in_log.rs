@@ -1,0 +1,352 @@
+//! Secrets written to logs. Finds logging calls (Python `logging`/logger/
+//! structlog, JavaScript loggers and `console.*`, Rust `tracing`/`log`
+//! macros) and looks through their arguments for values named like secrets:
+//! variables and attributes (`password`, `user.api_key`), keyword and object
+//! keys (`token=...`, `{ password }`), auth headers
+//! (`request.headers["Authorization"]`) and Rust inline format captures
+//! (`"{token}"`). Values wrapped in `len()`, `mask()`, `redact()`, hashes or
+//! comparisons, and properties of a secret (`token.expires_at`), are fine.
+
+use super::names::is_secret_name;
+use super::servicectx::{is_log_method, is_logger_receiver, Node};
+use super::{Check, Hit};
+use crate::lang::Language;
+use crate::parse::ParsedFile;
+use crate::rules::meta::Confidence;
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub struct SecretInLog;
+
+const STRONG: &[&str] = &[
+    "secret", "password", "passwd", "pwd", "token", "apikey", "privatekey", "accesskey",
+    "credential", "signingkey", "encryptionkey", "authkey", "passphrase", "masterkey",
+    "fernetkey", "sessionkey", "bearer",
+];
+const SAFE_SUFFIX: &[&str] = &[
+    "tokens", "changedat", "updatedat", "createdat", "expiresat", "setat", "changed", "valid",
+    "required", "enabled", "set", "exists", "present", "provided", "len", "count", "strength",
+    "rules", "hint", "label", "field", "input", "error", "errors", "missing", "mismatch",
+    "invalid", "match", "matches", "ok", "arn", "ref", "manager", "service", "provider", "client",
+    "class", "store", "generator", "validator", "serializer", "form", "schema", "url", "endpoint",
+    "usage", "limit", "budget", "source", "kind", "id", "ids", "reset", "backend", "hasher",
+];
+const SAFE_PREFIX: &[&str] = &[
+    "is", "has", "should", "needs", "num", "max", "min", "total", "prompt", "completion", "no",
+    "use", "validate", "check", "reset", "forgot", "verify", "new_", "generate",
+];
+const AUTH_HEADERS: &[&str] = &[
+    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token",
+    "x-access-token", "api-key",
+];
+
+/// A name that holds a secret value (stricter than `is_secret_name`: generic
+/// `*_key` names such as `cache_key` are not secrets).
+fn secret_name(name: &str) -> bool {
+    let compact: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    if compact.len() < 3 || !is_secret_name(name) && compact != "authorization" {
+        return compact == "authorization" || compact == "bearertoken";
+    }
+    STRONG.iter().any(|w| compact.contains(w))
+        && !SAFE_SUFFIX.iter().any(|s| compact.ends_with(s))
+        && !SAFE_PREFIX
+            .iter()
+            .any(|p| compact.starts_with(&p.replace('_', "")) && compact.len() > p.len() + 3)
+}
+
+static FMT_CAPTURE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\{([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?\}").ok());
+
+impl Check for SecretInLog {
+    fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
+        let Some(tree) = file.code() else {
+            return;
+        };
+        for node in tree.root().dfs() {
+            let found = match (file.language, node.kind().as_ref()) {
+                (Language::Python, "call") => python_log_args(&node).and_then(|a| scan(&a)),
+                (Language::JavaScript | Language::TypeScript | Language::Tsx, "call_expression") => {
+                    js_log_args(&node).and_then(|a| scan(&a))
+                }
+                (Language::Rust, "macro_invocation") => rust_log(&node),
+                _ => None,
+            };
+            if let Some((what, confidence)) = found {
+                let callee = callee_text(&node);
+                out.push(
+                    Hit::new(
+                        node.range(),
+                        format!("`{what}` is written to the log by `{callee}`; anyone with log access can read it"),
+                    )
+                    .confidence(confidence),
+                );
+            }
+        }
+    }
+}
+
+fn callee_text(node: &Node<'_>) -> String {
+    let f = node
+        .field("function")
+        .or_else(|| node.field("macro"))
+        .map(|f| f.text().to_string())
+        .unwrap_or_default();
+    if node.kind() == "macro_invocation" {
+        format!("{f}!")
+    } else {
+        f
+    }
+}
+
+fn python_log_args<'r>(call: &Node<'r>) -> Option<Node<'r>> {
+    let func = call.field("function")?;
+    if func.kind() != "attribute" {
+        return None;
+    }
+    let method = func.field("attribute")?.text().to_string();
+    let object = func.field("object")?.text().to_string();
+    (is_log_method(&method) && is_logger_receiver(&object)).then(|| call.field("arguments"))?
+}
+
+fn js_log_args<'r>(call: &Node<'r>) -> Option<Node<'r>> {
+    let func = call.field("function")?;
+    if func.kind() != "member_expression" {
+        return None;
+    }
+    let method = func.field("property")?.text().to_string();
+    let object = func.field("object")?.text().to_string();
+    let console = object == "console"
+        && matches!(method.as_str(), "log" | "info" | "warn" | "error" | "debug" | "trace");
+    (console || is_log_method(&method) && is_logger_receiver(&object)).then(|| call.field("arguments"))?
+}
+
+const SAFE_WRAPPERS: &[&str] = &[
+    "len", "bool", "type", "isinstance", "id", "mask", "redact", "hash", "sha256", "md5",
+    "fingerprint", "obfuscate", "truncate", "anonymize", "censor", "hide", "scrub", "sanitize",
+    "mask_secret", "mask_token", "hashlib", "hmac", "startswith", "endswith", "Boolean", "typeof",
+    "is_valid", "verify", "check_password", "compare", "check",
+];
+
+/// The first secret-looking value in a log call's arguments.
+fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
+    let mut weak: Option<(String, Confidence)> = None;
+    for n in args.dfs() {
+        let kind = n.kind();
+        let candidate = match kind.as_ref() {
+            "identifier" | "shorthand_property_identifier" => {
+                let parent_kind = n.parent().map(|p| p.kind().to_string()).unwrap_or_default();
+                let is_key = n.parent().is_some_and(|p| {
+                    matches!(p.kind().as_ref(), "keyword_argument" | "pair")
+                        && p.field("name").or_else(|| p.field("key")).is_some_and(|k| k.range() == n.range())
+                });
+                // Attribute/member chains are judged as a whole below.
+                let in_chain = matches!(parent_kind.as_str(), "attribute" | "member_expression");
+                (!is_key && !in_chain && secret_name(&n.text())).then(|| n.text().to_string())
+            }
+            "attribute" | "member_expression" => {
+                let last = n
+                    .field("attribute")
+                    .or_else(|| n.field("property"))
+                    .map(|a| a.text().to_string())
+                    .unwrap_or_default();
+                let object = n.field("object").map(|o| o.text().to_string()).unwrap_or_default();
+                if secret_name(&last) || AUTH_HEADERS.contains(&last.to_ascii_lowercase().as_str()) && object.ends_with("headers") {
+                    Some(n.text().to_string())
+                } else if (last == "headers" || last == "cookies")
+                    && object.rsplit('.').next().is_some_and(|o| matches!(o, "request" | "req" | "ctx" | "self.request"))
+                    && is_value_use(&n, args)
+                    && !n.parent().is_some_and(|p| matches!(p.kind().as_ref(), "attribute" | "member_expression" | "subscript" | "subscript_expression"))
+                {
+                    weak.get_or_insert((n.text().to_string(), Confidence::Medium));
+                    None
+                } else {
+                    None
+                }
+            }
+            "subscript" | "subscript_expression" => {
+                let key = n
+                    .field("subscript")
+                    .or_else(|| n.field("index"))
+                    .map(|k| unquote(&k.text()))
+                    .unwrap_or_default();
+                let quoted = n
+                    .field("subscript")
+                    .or_else(|| n.field("index"))
+                    .is_some_and(|k| k.kind() == "string");
+                (quoted && (secret_name(&key) || AUTH_HEADERS.contains(&key.to_ascii_lowercase().as_str())))
+                    .then(|| n.text().to_string())
+            }
+            "call" | "call_expression" => {
+                // headers.get("Authorization")
+                let f = n.field("function").map(|f| f.text().to_string()).unwrap_or_default();
+                let first = n
+                    .field("arguments")
+                    .and_then(|a| a.children().find(|c| c.is_named()))
+                    .filter(|a| a.kind() == "string")
+                    .map(|a| unquote(&a.text()).to_ascii_lowercase());
+                (f.ends_with("headers.get") || f.ends_with("req.get") || f.ends_with("req.header"))
+                    .then_some(first)
+                    .flatten()
+                    .filter(|k| AUTH_HEADERS.contains(&k.as_str()))
+                    .map(|_| n.text().to_string())
+            }
+            "keyword_argument" | "pair" => {
+                let key = n
+                    .field("name")
+                    .or_else(|| n.field("key"))
+                    .map(|k| unquote(&k.text()))
+                    .unwrap_or_default();
+                let value = n.field("value");
+                let literal = value.as_ref().is_none_or(|v| {
+                    matches!(v.kind().as_ref(), "string" | "integer" | "true" | "false" | "none" | "null" | "number" | "undefined")
+                        && !v.dfs().any(|d| matches!(d.kind().as_ref(), "interpolation" | "template_substitution"))
+                });
+                (secret_name(&key) && !literal).then(|| key.to_string())
+            }
+            _ => None,
+        };
+        if let Some(c) = candidate {
+            if is_value_use(&n, args) {
+                return Some((one_line(&c), Confidence::High));
+            }
+        }
+    }
+    weak
+}
+
+/// Is the value logged as is (not measured, compared, masked or dereferenced)?
+fn is_value_use(node: &Node<'_>, stop: &Node<'_>) -> bool {
+    let mut child = node.clone();
+    for a in node.ancestors() {
+        if a.range() == stop.range() {
+            return true;
+        }
+        match a.kind().as_ref() {
+            "comparison_operator" | "not_operator" => return false,
+            "binary_expression" => {
+                let op = a.field("operator").map(|o| o.text().to_string()).unwrap_or_default();
+                if matches!(op.as_str(), "==" | "!=" | "===" | "!==" | "instanceof" | "in") {
+                    return false;
+                }
+            }
+            "unary_expression" => {
+                let t = a.text();
+                if t.starts_with('!') || t.starts_with("typeof") {
+                    return false;
+                }
+            }
+            "attribute" | "member_expression"
+                if a.field("object").is_some_and(|o| o.range() == child.range()) =>
+            {
+                return false;
+            }
+            "call" | "call_expression" => {
+                let f = a.field("function").map(|f| f.text().to_string()).unwrap_or_default();
+                let last = f.rsplit('.').next().unwrap_or(&f).to_string();
+                if a.field("function").is_some_and(|f| f.range() == child.range()) {
+                    return false;
+                }
+                if SAFE_WRAPPERS.iter().any(|w| last == *w || last.to_ascii_lowercase().starts_with(&w.to_ascii_lowercase()) && w.len() > 3) {
+                    return false;
+                }
+            }
+            "ternary_expression" | "conditional_expression"
+                if a.field("condition").is_some_and(|c| c.range() == child.range()) =>
+            {
+                return false;
+            }
+            "conditional_expression" => {
+                // Python `x if cond else y`: the middle child is the condition.
+                let named: Vec<_> = a.children().filter(|c| c.is_named()).collect();
+                if named.get(1).is_some_and(|c| c.range() == child.range()) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        child = a;
+    }
+    true
+}
+
+fn unquote(text: &str) -> String {
+    text.trim()
+        .trim_start_matches(['f', 'r', 'b', 'u'])
+        .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+        .to_string()
+}
+
+fn one_line(text: &str) -> String {
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 50 {
+        format!("{}...", one.chars().take(47).collect::<String>())
+    } else {
+        one
+    }
+}
+
+const RUST_LOG_MACROS: &[&str] = &["trace", "debug", "info", "warn", "error", "event", "log"];
+
+fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
+    let name = mac.field("macro")?.text().to_string();
+    let short = name.rsplit("::").next().unwrap_or(&name);
+    if !RUST_LOG_MACROS.contains(&short) || (short == "log" && !name.contains("::")) && !name.starts_with("log") {
+        return None;
+    }
+    let tree = mac.children().find(|c| c.kind() == "token_tree")?;
+    let tokens: Vec<Node<'_>> = tree.dfs().filter(|t| t.children().count() == 0 || t.kind() == "string_literal").collect();
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind().as_ref() {
+            "identifier" | "field_identifier" => {
+                let text = t.text().to_string();
+                if !secret_name(&text) {
+                    continue;
+                }
+                let next = tokens.get(i + 1).map(|n| n.text().to_string()).unwrap_or_default();
+                let after = tokens.get(i + 2).map(|n| n.text().to_string()).unwrap_or_default();
+                // `password = ...` names a field: judged by its value.
+                if next == "=" {
+                    let value = tokens.get(i + 2..).unwrap_or(&[]).iter()
+                        .take_while(|n| n.text() != ",")
+                        .map(|n| n.text().to_string())
+                        .collect::<String>();
+                    let v = value.trim_start_matches(['%', '?']);
+                    if v.starts_with('"') || v == "true" || v == "false" || v.contains(".is_some()") || v.contains(".is_empty()") || v.contains(".len()") {
+                        continue;
+                    }
+                    return Some((format!("{text} = {value}"), Confidence::High));
+                }
+                if next == "." && matches!(after.as_str(), "len" | "is_some" | "is_none" | "is_empty" | "expose_secret_len") {
+                    continue;
+                }
+                if next == "(" || tokens.get(i + 1).is_some_and(|n| n.kind() == "token_tree") {
+                    continue;
+                }
+                return Some((text, Confidence::High));
+            }
+            "string_literal" => {
+                let s = t.text();
+                if let Some(re) = FMT_CAPTURE.as_ref() {
+                    for c in re.captures_iter(&s) {
+                        if let Some(m) = c.get(1) {
+                            if secret_name(m.as_str()) {
+                                return Some((format!("{{{}}}", m.as_str()), Confidence::High));
+                            }
+                        }
+                    }
+                }
+                let lower = s.to_ascii_lowercase();
+                let trimmed = lower.trim_matches('"');
+                if AUTH_HEADERS.contains(&trimmed) {
+                    return Some((format!("header {trimmed}"), Confidence::Medium));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
