@@ -68,8 +68,14 @@ pub trait Check: Sync {
 
 /// Every check, by the name rule files use.
 pub static CHECKS: &[(&str, &dyn Check)] = &[
-    ("swallowed-exception", &swallowed_exception::SwallowedException),
-    ("django-multi-write", &multi_write_transaction::MultiWriteTransaction),
+    (
+        "swallowed-exception",
+        &swallowed_exception::SwallowedException,
+    ),
+    (
+        "django-multi-write",
+        &multi_write_transaction::MultiWriteTransaction,
+    ),
     ("orm-query-in-loop", &orm_query_in_loop::OrmQueryInLoop),
     ("print-logging", &print_logging::PrintLogging),
     ("secret-in-log", &secret_in_log::SecretInLog),

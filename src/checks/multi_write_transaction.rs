@@ -46,7 +46,11 @@ impl Check for MultiWriteTransaction {
             };
             let writes = writes_in(&body);
             let total: usize = writes.iter().map(|(_, n)| n).sum();
-            if total < 2 || !writes.iter().any(|(w, _)| w.contains("objects") || w.ends_with(".save()") || w.ends_with(".delete()")) {
+            if total < 2
+                || !writes.iter().any(|(w, _)| {
+                    w.contains("objects") || w.ends_with(".save()") || w.ends_with(".delete()")
+                })
+            {
                 continue;
             }
             let mut listed: Vec<String> = Vec::new();
@@ -111,7 +115,8 @@ fn writes_in(body: &Node<'_>) -> Vec<(String, usize)> {
         for k in kids {
             // The iterable of a for loop is evaluated once.
             let child_loop = looping
-                && !(kind == "for_statement" && node.field("right").is_some_and(|r| r.range() == k.range()));
+                && !(kind == "for_statement"
+                    && node.field("right").is_some_and(|r| r.range() == k.range()));
             stack.push((k, child_loop || in_loop));
         }
     }
@@ -154,9 +159,14 @@ fn orm_write(call: &Node<'_>) -> Option<String> {
     if positional
         || args.text().contains("commit=False")
         || object.kind() == "call"
-        || ["session", "cache", "request", "client", "storage", "file", "image", "img", "redis", "response", "workbook", "wb", "doc", "fig", "plt", "bucket", "s3"]
-            .iter()
-            .any(|w| last == *w || last.ends_with(&format!("_{w}")) || last.starts_with(&format!("{w}_")))
+        || [
+            "session", "cache", "request", "client", "storage", "file", "image", "img", "redis",
+            "response", "workbook", "wb", "doc", "fig", "plt", "bucket", "s3",
+        ]
+        .iter()
+        .any(|w| {
+            last == *w || last.ends_with(&format!("_{w}")) || last.starts_with(&format!("{w}_"))
+        })
     {
         return None;
     }

@@ -22,8 +22,20 @@ static QUERYSET: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 const READS: &[&str] = &[
-    "get", "filter", "exclude", "all", "count", "exists", "first", "last", "aggregate",
-    "values", "values_list", "latest", "earliest", "in_bulk",
+    "get",
+    "filter",
+    "exclude",
+    "all",
+    "count",
+    "exists",
+    "first",
+    "last",
+    "aggregate",
+    "values",
+    "values_list",
+    "latest",
+    "earliest",
+    "in_bulk",
 ];
 const SESSION_READS: &[&str] = &["query", "get", "execute", "scalars", "scalar"];
 
@@ -35,10 +47,12 @@ impl Check for OrmQueryInLoop {
         let mut seen: Vec<usize> = Vec::new();
         for node in tree.root().dfs() {
             let (var, iter, body): (Node<'_>, Node<'_>, Node<'_>) = match node.kind().as_ref() {
-                "for_statement" => match (node.field("left"), node.field("right"), node.field("body")) {
-                    (Some(l), Some(r), Some(b)) => (l, r, b),
-                    _ => continue,
-                },
+                "for_statement" => {
+                    match (node.field("left"), node.field("right"), node.field("body")) {
+                        (Some(l), Some(r), Some(b)) => (l, r, b),
+                        _ => continue,
+                    }
+                }
                 "for_in_clause" => match (node.field("left"), node.field("right"), node.parent()) {
                     (Some(l), Some(r), Some(p)) => (l, r, p),
                     _ => continue,
@@ -121,7 +135,12 @@ fn calls_in<'r>(body: &Node<'r>, iter: &Node<'r>) -> Vec<Node<'r>> {
     let mut stack = vec![body.clone()];
     let skip = iter.range();
     while let Some(n) = stack.pop() {
-        if n.range() == skip || matches!(n.kind().as_ref(), "function_definition" | "class_definition" | "lambda") {
+        if n.range() == skip
+            || matches!(
+                n.kind().as_ref(),
+                "function_definition" | "class_definition" | "lambda"
+            )
+        {
             continue;
         }
         if n.kind() == "call" {
@@ -159,10 +178,14 @@ fn per_item_query(call: &Node<'_>, names: &[String], source: &str) -> Option<(St
             if let Some(var) = names.iter().find(|n| **n == owner_text) {
                 let rel = rel.text().to_string();
                 let no_args = args == "()";
-                let needs_no_args = matches!(method.as_str(), "all" | "count" | "exists" | "first" | "last");
+                let needs_no_args = matches!(
+                    method.as_str(),
+                    "all" | "count" | "exists" | "first" | "last"
+                );
                 let plausible = (rel.ends_with("_set") || rel.ends_with('s') || method == "all")
                     && (no_args || !needs_no_args);
-                let prefetched = source.contains(&format!("'{rel}")) || source.contains(&format!("\"{rel}"));
+                let prefetched =
+                    source.contains(&format!("'{rel}")) || source.contains(&format!("\"{rel}"));
                 if plausible && !prefetched && rel != "objects" {
                     return Some((format!("{owner_text}.{rel}.{method}()"), var.clone()));
                 }
@@ -172,21 +195,37 @@ fn per_item_query(call: &Node<'_>, names: &[String], source: &str) -> Option<(St
     // Manager query depending on the loop variable.
     let manager = object_text.contains(".objects") || object_text.starts_with("objects");
     if manager && READS.contains(&method.as_str()) {
-        let var = names.iter().find(|n| mentions(&args, n) || mentions(&object_text.replace(".objects", ""), n) && object_text.contains('('))?;
+        let var = names.iter().find(|n| {
+            mentions(&args, n)
+                || mentions(&object_text.replace(".objects", ""), n) && object_text.contains('(')
+        })?;
         let model = object_text.split(".objects").next().unwrap_or(&object_text);
         return Some((format!("{model}.objects...{method}(...)"), var.clone()));
     }
     // SQLAlchemy session query depending on the loop variable.
-    let last = object_text.rsplit('.').next().unwrap_or(&object_text).to_ascii_lowercase();
-    let session = last == "db" || last.contains("session") || last.ends_with("_db") || last.contains("cursor");
-    let model_arg = args.trim_start_matches('(').starts_with(|c: char| c.is_ascii_uppercase());
+    let last = object_text
+        .rsplit('.')
+        .next()
+        .unwrap_or(&object_text)
+        .to_ascii_lowercase();
+    let session = last == "db"
+        || last.contains("session")
+        || last.ends_with("_db")
+        || last.contains("cursor");
+    let model_arg = args
+        .trim_start_matches('(')
+        .starts_with(|c: char| c.is_ascii_uppercase());
     if session && SESSION_READS.contains(&method.as_str()) && (method != "get" || model_arg) {
         let whole = call.text().to_string();
         let var = names.iter().find(|n| mentions(&whole, n))?;
         return Some((format!("{object_text}.{method}(...)"), var.clone()));
     }
     // `session.query(X).filter(X.user_id == user.id).first()`: the chain's root.
-    if matches!(method.as_str(), "first" | "one" | "one_or_none" | "all" | "scalar" | "count") && object_text.contains(".query(") {
+    if matches!(
+        method.as_str(),
+        "first" | "one" | "one_or_none" | "all" | "scalar" | "count"
+    ) && object_text.contains(".query(")
+    {
         let root = object_text.split(".query(").next().unwrap_or("");
         let root_last = root.rsplit('.').next().unwrap_or(root).to_ascii_lowercase();
         if root_last == "db" || root_last.contains("session") {

@@ -23,28 +23,59 @@ fn re(s: &str) -> Regex {
 }
 
 static PY_CLI: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?m)^\s*(import|from)\s+(argparse|click|typer|fire|docopt|optparse|rich\.console|tqdm)\b|\bsys\.argv\b")
+    re(
+        r"(?m)^\s*(import|from)\s+(argparse|click|typer|fire|docopt|optparse|rich\.console|tqdm)\b|\bsys\.argv\b",
+    )
 });
 static PY_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?m)^\s*(import|from)\s+(fastapi|flask|django|starlette|aiohttp|sanic|tornado|celery|rest_framework|falcon|bottle|quart|litestar|grpc|kafka|aiokafka|pika|dramatiq|rq|sqlalchemy|uvicorn|gunicorn|channels|ninja|strawberry|graphene)\b")
+    re(
+        r"(?m)^\s*(import|from)\s+(fastapi|flask|django|starlette|aiohttp|sanic|tornado|celery|rest_framework|falcon|bottle|quart|litestar|grpc|kafka|aiokafka|pika|dramatiq|rq|sqlalchemy|uvicorn|gunicorn|channels|ninja|strawberry|graphene)\b",
+    )
 });
 static JS_SERVER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(from\s+|require\(\s*)['"](express|fastify|koa|@koa/[\w-]+|@nestjs/[\w-]+|@hapi/hapi|hapi|node:https?|https?|mongoose|sequelize|typeorm|@prisma/client|pg|mysql2?|redis|ioredis|kafkajs|amqplib|bullmq|bull|next/server|@aws-sdk/[\w-]+|aws-sdk|socket\.io|@apollo/server|apollo-server[\w-]*|graphql-yoga|hono|restify|knex|drizzle-orm[\w/-]*|body-parser|cors|helmet|morgan|jsonwebtoken|passport|nodemailer|dotenv)['"]"#)
+    re(
+        r#"(from\s+|require\(\s*)['"](express|fastify|koa|@koa/[\w-]+|@nestjs/[\w-]+|@hapi/hapi|hapi|node:https?|https?|mongoose|sequelize|typeorm|@prisma/client|pg|mysql2?|redis|ioredis|kafkajs|amqplib|bullmq|bull|next/server|@aws-sdk/[\w-]+|aws-sdk|socket\.io|@apollo/server|apollo-server[\w-]*|graphql-yoga|hono|restify|knex|drizzle-orm[\w/-]*|body-parser|cors|helmet|morgan|jsonwebtoken|passport|nodemailer|dotenv)['"]"#,
+    )
 });
 static JS_FRONTEND: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(from\s+|require\(\s*)['"](react|react-dom|vue|@angular/[\w-]+|svelte|next/router|next/navigation|solid-js|preact|jquery|@remix-run/react)['"]|\b(window|document)\.\w"#)
+    re(
+        r#"(from\s+|require\(\s*)['"](react|react-dom|vue|@angular/[\w-]+|svelte|next/router|next/navigation|solid-js|preact|jquery|@remix-run/react)['"]|\b(window|document)\.\w"#,
+    )
 });
 static RUST_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(axum|actix_web|actix|warp|rocket|tonic|hyper|poem|salvo|tide|lambda_runtime|sqlx|diesel|sea_orm|tracing|log)::")
+    re(
+        r"\b(axum|actix_web|actix|warp|rocket|tonic|hyper|poem|salvo|tide|lambda_runtime|sqlx|diesel|sea_orm|tracing|log)::",
+    )
 });
 
 const SERVER_DIRS: &[&str] = &[
-    "server", "api", "backend", "routes", "controllers", "middleware", "middlewares", "handlers",
-    "workers", "lambdas", "functions", "jobs", "resolvers",
+    "server",
+    "api",
+    "backend",
+    "routes",
+    "controllers",
+    "middleware",
+    "middlewares",
+    "handlers",
+    "workers",
+    "lambdas",
+    "functions",
+    "jobs",
+    "resolvers",
 ];
 const FRONTEND_DIRS: &[&str] = &[
-    "components", "pages", "public", "static", "client", "frontend", "ui", "hooks", "views",
-    "assets", "browser", "www",
+    "components",
+    "pages",
+    "public",
+    "static",
+    "client",
+    "frontend",
+    "ui",
+    "hooks",
+    "views",
+    "assets",
+    "browser",
+    "www",
 ];
 
 impl Check for PrintLogging {
@@ -72,7 +103,10 @@ impl Check for PrintLogging {
                     {
                         continue;
                     }
-                    let args = node.field("arguments").map(|a| a.text().to_string()).unwrap_or_default();
+                    let args = node
+                        .field("arguments")
+                        .map(|a| a.text().to_string())
+                        .unwrap_or_default();
                     let to_file = args.contains("file=") && !args.contains("file=sys.std");
                     if to_file || py_in_main_guard(&node) {
                         continue;
@@ -81,7 +115,11 @@ impl Check for PrintLogging {
                         node.range(),
                         "`print()` in service code writes unleveled, unstructured output; use `logging.getLogger(__name__)` or structlog",
                     );
-                    out.push(if service { hit } else { hit.confidence(Confidence::Medium) });
+                    out.push(if service {
+                        hit
+                    } else {
+                        hit.confidence(Confidence::Medium)
+                    });
                 }
             }
             Language::JavaScript | Language::TypeScript => {
@@ -112,7 +150,10 @@ impl Check for PrintLogging {
                     let Some(method) = f.strip_prefix("console.") else {
                         continue;
                     };
-                    if !matches!(method, "log" | "info" | "warn" | "error" | "debug" | "trace") {
+                    if !matches!(
+                        method,
+                        "log" | "info" | "warn" | "error" | "debug" | "trace"
+                    ) {
                         continue;
                     }
                     out.push(Hit::new(

@@ -19,25 +19,111 @@ use std::sync::LazyLock;
 pub struct SecretInLog;
 
 const STRONG: &[&str] = &[
-    "secret", "password", "passwd", "pwd", "token", "apikey", "privatekey", "accesskey",
-    "credential", "signingkey", "encryptionkey", "authkey", "passphrase", "masterkey",
-    "fernetkey", "sessionkey", "bearer",
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "token",
+    "apikey",
+    "privatekey",
+    "accesskey",
+    "credential",
+    "signingkey",
+    "encryptionkey",
+    "authkey",
+    "passphrase",
+    "masterkey",
+    "fernetkey",
+    "sessionkey",
+    "bearer",
 ];
 const SAFE_SUFFIX: &[&str] = &[
-    "tokens", "changedat", "updatedat", "createdat", "expiresat", "setat", "changed", "valid",
-    "required", "enabled", "set", "exists", "present", "provided", "len", "count", "strength",
-    "rules", "hint", "label", "field", "input", "error", "errors", "missing", "mismatch",
-    "invalid", "match", "matches", "ok", "arn", "ref", "manager", "service", "provider", "client",
-    "class", "store", "generator", "validator", "serializer", "form", "schema", "url", "endpoint",
-    "usage", "limit", "budget", "source", "kind", "id", "ids", "reset", "backend", "hasher",
+    "tokens",
+    "changedat",
+    "updatedat",
+    "createdat",
+    "expiresat",
+    "setat",
+    "changed",
+    "valid",
+    "required",
+    "enabled",
+    "set",
+    "exists",
+    "present",
+    "provided",
+    "len",
+    "count",
+    "strength",
+    "rules",
+    "hint",
+    "label",
+    "field",
+    "input",
+    "error",
+    "errors",
+    "missing",
+    "mismatch",
+    "invalid",
+    "match",
+    "matches",
+    "ok",
+    "arn",
+    "ref",
+    "manager",
+    "service",
+    "provider",
+    "client",
+    "class",
+    "store",
+    "generator",
+    "validator",
+    "serializer",
+    "form",
+    "schema",
+    "url",
+    "endpoint",
+    "usage",
+    "limit",
+    "budget",
+    "source",
+    "kind",
+    "id",
+    "ids",
+    "reset",
+    "backend",
+    "hasher",
 ];
 const SAFE_PREFIX: &[&str] = &[
-    "is", "has", "should", "needs", "num", "max", "min", "total", "prompt", "completion", "no",
-    "use", "validate", "check", "reset", "forgot", "verify", "new_", "generate",
+    "is",
+    "has",
+    "should",
+    "needs",
+    "num",
+    "max",
+    "min",
+    "total",
+    "prompt",
+    "completion",
+    "no",
+    "use",
+    "validate",
+    "check",
+    "reset",
+    "forgot",
+    "verify",
+    "new_",
+    "generate",
 ];
 const AUTH_HEADERS: &[&str] = &[
-    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token",
-    "x-access-token", "api-key",
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "x-auth-token",
+    "x-access-token",
+    "api-key",
 ];
 
 /// A name that holds a secret value (stricter than `is_secret_name`: generic
@@ -69,9 +155,10 @@ impl Check for SecretInLog {
         for node in tree.root().dfs() {
             let found = match (file.language, node.kind().as_ref()) {
                 (Language::Python, "call") => python_log_args(&node).and_then(|a| scan(&a)),
-                (Language::JavaScript | Language::TypeScript | Language::Tsx, "call_expression") => {
-                    js_log_args(&node).and_then(|a| scan(&a))
-                }
+                (
+                    Language::JavaScript | Language::TypeScript | Language::Tsx,
+                    "call_expression",
+                ) => js_log_args(&node).and_then(|a| scan(&a)),
                 (Language::Rust, "macro_invocation") => rust_log(&node),
                 _ => None,
             };
@@ -120,15 +207,46 @@ fn js_log_args<'r>(call: &Node<'r>) -> Option<Node<'r>> {
     let method = func.field("property")?.text().to_string();
     let object = func.field("object")?.text().to_string();
     let console = object == "console"
-        && matches!(method.as_str(), "log" | "info" | "warn" | "error" | "debug" | "trace");
-    (console || is_log_method(&method) && is_logger_receiver(&object)).then(|| call.field("arguments"))?
+        && matches!(
+            method.as_str(),
+            "log" | "info" | "warn" | "error" | "debug" | "trace"
+        );
+    (console || is_log_method(&method) && is_logger_receiver(&object))
+        .then(|| call.field("arguments"))?
 }
 
 const SAFE_WRAPPERS: &[&str] = &[
-    "len", "bool", "type", "isinstance", "id", "mask", "redact", "hash", "sha256", "md5",
-    "fingerprint", "obfuscate", "truncate", "anonymize", "censor", "hide", "scrub", "sanitize",
-    "mask_secret", "mask_token", "hashlib", "hmac", "startswith", "endswith", "Boolean", "typeof",
-    "is_valid", "verify", "check_password", "compare", "check",
+    "len",
+    "bool",
+    "type",
+    "isinstance",
+    "id",
+    "mask",
+    "redact",
+    "hash",
+    "sha256",
+    "md5",
+    "fingerprint",
+    "obfuscate",
+    "truncate",
+    "anonymize",
+    "censor",
+    "hide",
+    "scrub",
+    "sanitize",
+    "mask_secret",
+    "mask_token",
+    "hashlib",
+    "hmac",
+    "startswith",
+    "endswith",
+    "Boolean",
+    "typeof",
+    "is_valid",
+    "verify",
+    "check_password",
+    "compare",
+    "check",
 ];
 
 /// The first secret-looking value in a log call's arguments.
@@ -141,7 +259,9 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
                 let parent_kind = n.parent().map(|p| p.kind().to_string()).unwrap_or_default();
                 let is_key = n.parent().is_some_and(|p| {
                     matches!(p.kind().as_ref(), "keyword_argument" | "pair")
-                        && p.field("name").or_else(|| p.field("key")).is_some_and(|k| k.range() == n.range())
+                        && p.field("name")
+                            .or_else(|| p.field("key"))
+                            .is_some_and(|k| k.range() == n.range())
                 });
                 // Attribute/member chains are judged as a whole below.
                 let in_chain = matches!(parent_kind.as_str(), "attribute" | "member_expression");
@@ -153,13 +273,30 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
                     .or_else(|| n.field("property"))
                     .map(|a| a.text().to_string())
                     .unwrap_or_default();
-                let object = n.field("object").map(|o| o.text().to_string()).unwrap_or_default();
-                if secret_name(&last) || AUTH_HEADERS.contains(&last.to_ascii_lowercase().as_str()) && object.ends_with("headers") {
+                let object = n
+                    .field("object")
+                    .map(|o| o.text().to_string())
+                    .unwrap_or_default();
+                if secret_name(&last)
+                    || AUTH_HEADERS.contains(&last.to_ascii_lowercase().as_str())
+                        && object.ends_with("headers")
+                {
                     Some(n.text().to_string())
                 } else if (last == "headers" || last == "cookies")
-                    && object.rsplit('.').next().is_some_and(|o| matches!(o, "request" | "req" | "ctx" | "self.request"))
+                    && object
+                        .rsplit('.')
+                        .next()
+                        .is_some_and(|o| matches!(o, "request" | "req" | "ctx" | "self.request"))
                     && is_value_use(&n, args)
-                    && !n.parent().is_some_and(|p| matches!(p.kind().as_ref(), "attribute" | "member_expression" | "subscript" | "subscript_expression"))
+                    && !n.parent().is_some_and(|p| {
+                        matches!(
+                            p.kind().as_ref(),
+                            "attribute"
+                                | "member_expression"
+                                | "subscript"
+                                | "subscript_expression"
+                        )
+                    })
                 {
                     weak.get_or_insert((n.text().to_string(), Confidence::Medium));
                     None
@@ -177,12 +314,17 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
                     .field("subscript")
                     .or_else(|| n.field("index"))
                     .is_some_and(|k| k.kind() == "string");
-                (quoted && (secret_name(&key) || AUTH_HEADERS.contains(&key.to_ascii_lowercase().as_str())))
-                    .then(|| n.text().to_string())
+                (quoted
+                    && (secret_name(&key)
+                        || AUTH_HEADERS.contains(&key.to_ascii_lowercase().as_str())))
+                .then(|| n.text().to_string())
             }
             "call" | "call_expression" => {
                 // headers.get("Authorization")
-                let f = n.field("function").map(|f| f.text().to_string()).unwrap_or_default();
+                let f = n
+                    .field("function")
+                    .map(|f| f.text().to_string())
+                    .unwrap_or_default();
                 let first = n
                     .field("arguments")
                     .and_then(|a| a.children().find(|c| c.is_named()))
@@ -202,8 +344,19 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
                     .unwrap_or_default();
                 let value = n.field("value");
                 let literal = value.as_ref().is_none_or(|v| {
-                    matches!(v.kind().as_ref(), "string" | "integer" | "true" | "false" | "none" | "null" | "number" | "undefined")
-                        && !v.dfs().any(|d| matches!(d.kind().as_ref(), "interpolation" | "template_substitution"))
+                    matches!(
+                        v.kind().as_ref(),
+                        "string"
+                            | "integer"
+                            | "true"
+                            | "false"
+                            | "none"
+                            | "null"
+                            | "number"
+                            | "undefined"
+                    ) && !v.dfs().any(|d| {
+                        matches!(d.kind().as_ref(), "interpolation" | "template_substitution")
+                    })
                 });
                 (secret_name(&key) && !literal).then(|| key.to_string())
             }
@@ -228,8 +381,14 @@ fn is_value_use(node: &Node<'_>, stop: &Node<'_>) -> bool {
         match a.kind().as_ref() {
             "comparison_operator" | "not_operator" => return false,
             "binary_expression" => {
-                let op = a.field("operator").map(|o| o.text().to_string()).unwrap_or_default();
-                if matches!(op.as_str(), "==" | "!=" | "===" | "!==" | "instanceof" | "in") {
+                let op = a
+                    .field("operator")
+                    .map(|o| o.text().to_string())
+                    .unwrap_or_default();
+                if matches!(
+                    op.as_str(),
+                    "==" | "!=" | "===" | "!==" | "instanceof" | "in"
+                ) {
                     return false;
                 }
             }
@@ -240,22 +399,35 @@ fn is_value_use(node: &Node<'_>, stop: &Node<'_>) -> bool {
                 }
             }
             "attribute" | "member_expression"
-                if a.field("object").is_some_and(|o| o.range() == child.range()) =>
+                if a.field("object")
+                    .is_some_and(|o| o.range() == child.range()) =>
             {
                 return false;
             }
             "call" | "call_expression" => {
-                let f = a.field("function").map(|f| f.text().to_string()).unwrap_or_default();
+                let f = a
+                    .field("function")
+                    .map(|f| f.text().to_string())
+                    .unwrap_or_default();
                 let last = f.rsplit('.').next().unwrap_or(&f).to_string();
-                if a.field("function").is_some_and(|f| f.range() == child.range()) {
+                if a.field("function")
+                    .is_some_and(|f| f.range() == child.range())
+                {
                     return false;
                 }
-                if SAFE_WRAPPERS.iter().any(|w| last == *w || last.to_ascii_lowercase().starts_with(&w.to_ascii_lowercase()) && w.len() > 3) {
+                if SAFE_WRAPPERS.iter().any(|w| {
+                    last == *w
+                        || last
+                            .to_ascii_lowercase()
+                            .starts_with(&w.to_ascii_lowercase())
+                            && w.len() > 3
+                }) {
                     return false;
                 }
             }
             "ternary_expression" | "conditional_expression"
-                if a.field("condition").is_some_and(|c| c.range() == child.range()) =>
+                if a.field("condition")
+                    .is_some_and(|c| c.range() == child.range()) =>
             {
                 return false;
             }
@@ -294,11 +466,16 @@ const RUST_LOG_MACROS: &[&str] = &["trace", "debug", "info", "warn", "error", "e
 fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
     let name = mac.field("macro")?.text().to_string();
     let short = name.rsplit("::").next().unwrap_or(&name);
-    if !RUST_LOG_MACROS.contains(&short) || (short == "log" && !name.contains("::")) && !name.starts_with("log") {
+    if !RUST_LOG_MACROS.contains(&short)
+        || (short == "log" && !name.contains("::")) && !name.starts_with("log")
+    {
         return None;
     }
     let tree = mac.children().find(|c| c.kind() == "token_tree")?;
-    let tokens: Vec<Node<'_>> = tree.dfs().filter(|t| t.children().count() == 0 || t.kind() == "string_literal").collect();
+    let tokens: Vec<Node<'_>> = tree
+        .dfs()
+        .filter(|t| t.children().count() == 0 || t.kind() == "string_literal")
+        .collect();
     for (i, t) in tokens.iter().enumerate() {
         match t.kind().as_ref() {
             "identifier" | "field_identifier" => {
@@ -306,21 +483,41 @@ fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
                 if !secret_name(&text) {
                     continue;
                 }
-                let next = tokens.get(i + 1).map(|n| n.text().to_string()).unwrap_or_default();
-                let after = tokens.get(i + 2).map(|n| n.text().to_string()).unwrap_or_default();
+                let next = tokens
+                    .get(i + 1)
+                    .map(|n| n.text().to_string())
+                    .unwrap_or_default();
+                let after = tokens
+                    .get(i + 2)
+                    .map(|n| n.text().to_string())
+                    .unwrap_or_default();
                 // `password = ...` names a field: judged by its value.
                 if next == "=" {
-                    let value = tokens.get(i + 2..).unwrap_or(&[]).iter()
+                    let value = tokens
+                        .get(i + 2..)
+                        .unwrap_or(&[])
+                        .iter()
                         .take_while(|n| n.text() != ",")
                         .map(|n| n.text().to_string())
                         .collect::<String>();
                     let v = value.trim_start_matches(['%', '?']);
-                    if v.starts_with('"') || v == "true" || v == "false" || v.contains(".is_some()") || v.contains(".is_empty()") || v.contains(".len()") {
+                    if v.starts_with('"')
+                        || v == "true"
+                        || v == "false"
+                        || v.contains(".is_some()")
+                        || v.contains(".is_empty()")
+                        || v.contains(".len()")
+                    {
                         continue;
                     }
                     return Some((format!("{text} = {value}"), Confidence::High));
                 }
-                if next == "." && matches!(after.as_str(), "len" | "is_some" | "is_none" | "is_empty" | "expose_secret_len") {
+                if next == "."
+                    && matches!(
+                        after.as_str(),
+                        "len" | "is_some" | "is_none" | "is_empty" | "expose_secret_len"
+                    )
+                {
                     continue;
                 }
                 if next == "(" || tokens.get(i + 1).is_some_and(|n| n.kind() == "token_tree") {

@@ -10,8 +10,24 @@ pub type Node<'r> = ast_grep_core::Node<'r, StrDoc<SupportLang>>;
 
 /// Path segments whose files are command-line tools, scripts or docs.
 const CLI_DIRS: &[&str] = &[
-    "scripts", "script", "bin", "cli", "tools", "tool", "examples", "example", "benches",
-    "bench", "benchmarks", "docs", "doc", "notebooks", "samples", "sample", "demo", "demos",
+    "scripts",
+    "script",
+    "bin",
+    "cli",
+    "tools",
+    "tool",
+    "examples",
+    "example",
+    "benches",
+    "bench",
+    "benchmarks",
+    "docs",
+    "doc",
+    "notebooks",
+    "samples",
+    "sample",
+    "demo",
+    "demos",
 ];
 
 /// File names of build, task and entry-point scripts.
@@ -61,8 +77,10 @@ pub fn has_shebang(text: &str) -> bool {
 /// `#[cfg(test)]` module (attributes are the item's preceding siblings)?
 pub fn rust_in_test(node: &Node<'_>) -> bool {
     node.ancestors().any(|a| {
-        matches!(a.kind().as_ref(), "function_item" | "mod_item" | "impl_item")
-            && attributes_of(&a).iter().any(|attr| is_test_attr(attr))
+        matches!(
+            a.kind().as_ref(),
+            "function_item" | "mod_item" | "impl_item"
+        ) && attributes_of(&a).iter().any(|attr| is_test_attr(attr))
     })
 }
 
@@ -100,16 +118,14 @@ pub fn attributes_of(item: &Node<'_>) -> Vec<String> {
 
 /// Is `node` inside a Rust `fn main` (a binary's entry point)?
 pub fn rust_in_main(node: &Node<'_>) -> bool {
-    node.ancestors().any(|a| {
-        a.kind() == "function_item" && a.field("name").is_some_and(|n| n.text() == "main")
-    })
+    node.ancestors()
+        .any(|a| a.kind() == "function_item" && a.field("name").is_some_and(|n| n.text() == "main"))
 }
 
 /// Does a Rust file define a top-level `fn main` (a binary crate root)?
 pub fn rust_defines_main(root: &Node<'_>) -> bool {
-    root.children().any(|c| {
-        c.kind() == "function_item" && c.field("name").is_some_and(|n| n.text() == "main")
-    })
+    root.children()
+        .any(|c| c.kind() == "function_item" && c.field("name").is_some_and(|n| n.text() == "main"))
 }
 
 /// Is a Rust file test, bench, example, build or binary code by its path?

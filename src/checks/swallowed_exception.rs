@@ -24,7 +24,10 @@ impl Check for SwallowedException {
         match file.language {
             Language::Python => {
                 for node in tree.root().dfs() {
-                    if matches!(node.kind().as_ref(), "except_clause" | "except_group_clause") {
+                    if matches!(
+                        node.kind().as_ref(),
+                        "except_clause" | "except_group_clause"
+                    ) {
                         python_handler(&node, out);
                     }
                 }
@@ -195,12 +198,20 @@ fn rust_discard(decl: &Node<'_>, out: &mut Vec<Hit>) {
     };
     let (receiver, method) = match func.kind().as_ref() {
         "field_expression" => (
-            func.field("value").map(|v| v.text().to_string()).unwrap_or_default(),
-            func.field("field").map(|f| f.text().to_string()).unwrap_or_default(),
+            func.field("value")
+                .map(|v| v.text().to_string())
+                .unwrap_or_default(),
+            func.field("field")
+                .map(|f| f.text().to_string())
+                .unwrap_or_default(),
         ),
         "scoped_identifier" => (
-            func.field("path").map(|v| v.text().to_string()).unwrap_or_default(),
-            func.field("name").map(|f| f.text().to_string()).unwrap_or_default(),
+            func.field("path")
+                .map(|v| v.text().to_string())
+                .unwrap_or_default(),
+            func.field("name")
+                .map(|f| f.text().to_string())
+                .unwrap_or_default(),
         ),
         _ => return,
     };
@@ -228,9 +239,26 @@ fn rust_discard(decl: &Node<'_>, out: &mut Vec<Hit>) {
     }
     // `map.insert(k, v)` returns an Option; only awaited or database-looking
     // receivers are clearly fallible.
-    let db_like = ["db", "conn", "pool", "tx", "txn", "client", "collection", "repo", "store", "session", "table", "producer", "file", "stream", "socket", "writer"]
-        .iter()
-        .any(|w| recv_last.contains(w));
+    let db_like = [
+        "db",
+        "conn",
+        "pool",
+        "tx",
+        "txn",
+        "client",
+        "collection",
+        "repo",
+        "store",
+        "session",
+        "table",
+        "producer",
+        "file",
+        "stream",
+        "socket",
+        "writer",
+    ]
+    .iter()
+    .any(|w| recv_last.contains(w));
     if weak && !awaited && !db_like {
         return;
     }
@@ -275,13 +303,19 @@ fn rust_unwrap(call: &Node<'_>, out: &mut Vec<Hit>) {
     let Some(receiver) = func.field("value") else {
         return;
     };
-    if infallible_receiver(&receiver) || in_static_init(call) || rust_in_test(call) || rust_in_main(call) {
+    if infallible_receiver(&receiver)
+        || in_static_init(call)
+        || rust_in_test(call)
+        || rust_in_main(call)
+    {
         return;
     }
     let what = short(&receiver.text());
     let (message, confidence) = if method == "unwrap" {
         (
-            format!("`.unwrap()` on `{what}` panics the worker on an error instead of returning it"),
+            format!(
+                "`.unwrap()` on `{what}` panics the worker on an error instead of returning it"
+            ),
             Confidence::Medium,
         )
     } else {
@@ -310,16 +344,30 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
             .map(|f| f.text().to_string())
             .unwrap_or_default();
         let method = func.rsplit(['.', ':']).next().unwrap_or("");
-        if args == "()" && matches!(method, "lock" | "read" | "write" | "try_lock" | "get_mut" | "into_inner") {
+        if args == "()"
+            && matches!(
+                method,
+                "lock" | "read" | "write" | "try_lock" | "get_mut" | "into_inner"
+            )
+        {
             return true;
         }
-        let literal_arg = args.starts_with("(\"") || args.starts_with("(r\"") || args.starts_with("(r#\"");
-        if literal_arg && (func.ends_with("Regex::new") || func.ends_with("::from_str") || func.ends_with("Url::parse") || func.ends_with("HeaderValue::from_static")) {
+        let literal_arg =
+            args.starts_with("(\"") || args.starts_with("(r\"") || args.starts_with("(r#\"");
+        if literal_arg
+            && (func.ends_with("Regex::new")
+                || func.ends_with("::from_str")
+                || func.ends_with("Url::parse")
+                || func.ends_with("HeaderValue::from_static"))
+        {
             return true;
         }
         if method == "parse" || method == "try_into" || method == "try_from" {
             if let Some(inner) = receiver.field("function").and_then(|f| f.field("value")) {
-                if matches!(inner.kind().as_ref(), "string_literal" | "raw_string_literal" | "integer_literal") {
+                if matches!(
+                    inner.kind().as_ref(),
+                    "string_literal" | "raw_string_literal" | "integer_literal"
+                ) {
                     return true;
                 }
             }
@@ -331,9 +379,9 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
 fn in_static_init(node: &Node<'_>) -> bool {
     node.ancestors().any(|a| match a.kind().as_ref() {
         "static_item" | "const_item" => true,
-        "macro_invocation" => a
-            .field("macro")
-            .is_some_and(|m| m.text().ends_with("lazy_static") || m.text().ends_with("thread_local")),
+        "macro_invocation" => a.field("macro").is_some_and(|m| {
+            m.text().ends_with("lazy_static") || m.text().ends_with("thread_local")
+        }),
         "call_expression" => a.field("function").is_some_and(|f| {
             let t = f.text();
             t.ends_with("Lazy::new") || t.ends_with("LazyLock::new") || t.ends_with("get_or_init")
