@@ -7,7 +7,7 @@
 
 use super::servicectx::{
     has_shebang, is_cli_path, py_in_main_guard, rust_defines_main, rust_in_test,
-    rust_non_service_path,
+    rust_non_service_path, rust_service_signal, line_suppressed,
 };
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -42,11 +42,6 @@ static JS_FRONTEND: LazyLock<Regex> = LazyLock::new(|| {
         r#"(from\s+|require\(\s*)['"](react|react-dom|vue|@angular/[\w-]+|svelte|next/router|next/navigation|solid-js|preact|jquery|@remix-run/react)['"]|\b(window|document)\.\w"#,
     )
 });
-static RUST_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(axum|actix_web|actix|warp|rocket|tonic|hyper|poem|salvo|tide|lambda_runtime|sqlx|diesel|sea_orm|tracing|log)::",
-    )
-});
 
 const SERVER_DIRS: &[&str] = &[
     "server",
@@ -78,6 +73,24 @@ const FRONTEND_DIRS: &[&str] = &[
     "www",
 ];
 
+/// Folders and modules of a Python service that may not import a framework
+/// themselves (`services/billing.py`, `app/tasks.py`, `views.py`).
+fn py_service_path(rel: &str) -> bool {
+    const DIRS: &[&str] = &[
+        "api", "app", "apps", "services", "service", "handlers", "views", "routers", "routes",
+        "endpoints", "workers", "server", "backend", "consumers", "webhooks", "middleware",
+    ];
+    const FILES: &[&str] = &[
+        "views.py", "api.py", "handlers.py", "services.py", "models.py", "serializers.py",
+        "consumers.py", "signals.py", "routes.py", "routers.py", "middleware.py", "worker.py",
+        "webhooks.py", "dependencies.py", "crud.py", "main.py", "app.py", "wsgi.py", "asgi.py",
+    ];
+    let lower = rel.to_ascii_lowercase();
+    let mut segments: Vec<&str> = lower.split('/').collect();
+    let file = segments.pop().unwrap_or("");
+    FILES.contains(&file) || segments.iter().any(|s| DIRS.contains(s))
+}
+
 impl Check for PrintLogging {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let Some(tree) = file.code() else {
@@ -94,7 +107,7 @@ impl Check for PrintLogging {
                 }
                 let service = PY_SERVICE.is_match(&file.text);
                 let has_guard = file.text.contains("__main__");
-                if has_guard && !service {
+                if !service && (has_guard || !py_service_path(rel)) {
                     return;
                 }
                 for node in tree.root().dfs() {
@@ -108,7 +121,10 @@ impl Check for PrintLogging {
                         .map(|a| a.text().to_string())
                         .unwrap_or_default();
                     let to_file = args.contains("file=") && !args.contains("file=sys.std");
-                    if to_file || py_in_main_guard(&node) {
+                    if to_file
+                        || py_in_main_guard(&node)
+                        || line_suppressed(&file.text, node.range().start, &["T201", "T20"])
+                    {
                         continue;
                     }
                     let hit = Hit::new(
@@ -124,7 +140,9 @@ impl Check for PrintLogging {
             }
             Language::JavaScript | Language::TypeScript => {
                 let lower = rel.to_ascii_lowercase();
-                if lower.ends_with(".jsx") || JS_FRONTEND.is_match(&file.text) {
+                let file_disabled = file.text.contains("eslint-disable no-console")
+                    || file.text.lines().any(|l| l.trim() == "/* eslint-disable */");
+                if lower.ends_with(".jsx") || file_disabled || JS_FRONTEND.is_match(&file.text) {
                     return;
                 }
                 let segments: Vec<&str> = lower.split('/').collect();
@@ -163,10 +181,14 @@ impl Check for PrintLogging {
                 }
             }
             Language::Rust => {
-                if rust_non_service_path(rel) || rust_defines_main(&tree.root()) {
+                if rust_non_service_path(rel)
+                    || rust_defines_main(&tree.root())
+                    || file.text.contains("clippy::print_stdout")
+                    || file.text.contains("clippy::print_stderr")
+                {
                     return;
                 }
-                let service = RUST_SERVICE.is_match(&file.text);
+                let service = rust_service_signal(&file.text);
                 for node in tree.root().dfs() {
                     if node.kind() != "macro_invocation" {
                         continue;

@@ -93,6 +93,8 @@ const SAFE_SUFFIX: &[&str] = &[
     "reset",
     "backend",
     "hasher",
+    "pos", "position", "index", "idx", "offset", "start", "end", "span", "line", "col", "column",
+    "stream", "iter", "list", "types", "tokenizer", "parser", "lexer", "estimate",
 ];
 const SAFE_PREFIX: &[&str] = &[
     "is",
@@ -364,7 +366,9 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
         };
         if let Some(c) = candidate {
             if is_value_use(&n, args) {
-                return Some((one_line(&c), Confidence::High));
+                let generic = matches!(c.as_str(), "token" | "tok" | "key" | "secret");
+                let confidence = if generic { Confidence::Medium } else { Confidence::High };
+                return Some((one_line(&c), confidence));
             }
         }
     }

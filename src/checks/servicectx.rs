@@ -5,6 +5,8 @@
 
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_language::SupportLang;
+use regex::Regex;
+use std::sync::LazyLock;
 
 pub type Node<'r> = ast_grep_core::Node<'r, StrDoc<SupportLang>>;
 
@@ -138,6 +140,51 @@ pub fn rust_non_service_path(rel: &str) -> bool {
         || segments.contains(&"tests")
 }
 
+static RUST_APP: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(axum|actix_web|actix|warp|rocket|tonic|poem|salvo|tide|lambda_runtime|lambda_http|sqlx|diesel|sea_orm|mongodb|redis|lapin|rdkafka|deadpool_postgres|bb8|tokio_postgres|async_graphql|juniper)::").ok()
+});
+static RUST_LOGGING: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\b(tracing|log|hyper|tower|tower_http)::").ok());
+
+/// Does a Rust file use a web framework, RPC server or database client
+/// (application code rather than a general-purpose library)?
+pub fn rust_app_signal(text: &str) -> bool {
+    RUST_APP.as_ref().is_some_and(|r| r.is_match(text))
+}
+
+/// Application code, or code that already logs through `tracing`/`log`.
+pub fn rust_service_signal(text: &str) -> bool {
+    rust_app_signal(text) || RUST_LOGGING.as_ref().is_some_and(|r| r.is_match(text))
+}
+
+/// Is the line holding `offset` marked to be ignored for one of `codes`
+/// (`# noqa`, `# noqa: T201`, `# nosec`, `// eslint-disable-line no-console`)?
+/// A bare `noqa`/`nosec` silences every code.
+pub fn line_suppressed(text: &str, offset: usize, codes: &[&str]) -> bool {
+    let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..end];
+    let prev_start = text[..start.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
+    let prev = if start == 0 { "" } else { &text[prev_start..start] };
+    let marker = |l: &str, m: &str| -> Option<String> {
+        l.find(m).map(|i| l[i + m.len()..].trim().to_string())
+    };
+    for (l, m) in [
+        (line, "noqa"),
+        (line, "nosec"),
+        (line, "eslint-disable-line"),
+        (prev, "eslint-disable-next-line"),
+    ] {
+        if let Some(rest) = marker(l, m) {
+            let rest = rest.trim_start_matches(':').trim();
+            if rest.is_empty() || rest.starts_with('#') || codes.iter().any(|c| rest.contains(c)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// Is `node` inside Python's `if __name__ == "__main__":` block?
 pub fn py_in_main_guard(node: &Node<'_>) -> bool {
     node.ancestors().any(|a| {
@@ -222,6 +269,17 @@ mod tests {
         assert!(rust_non_service_path("tests/api.rs"));
         assert!(!is_cli_path("app/views.py"));
         assert!(!rust_non_service_path("src/handlers.rs"));
+    }
+
+    #[test]
+    fn suppressions() {
+        let text = "a = 1\nprint(x)  # noqa: T201\nprint(y)  # noqa\nprint(z)  # noqa: E501\n";
+        assert!(!line_suppressed(text, 0, &["T201"]));
+        assert!(line_suppressed(text, 7, &["T201"]));
+        assert!(line_suppressed(text, 33, &["T201"]));
+        assert!(!line_suppressed(text, 52, &["T201"]));
+        let js = "// eslint-disable-next-line no-console\nconsole.log(x);\n";
+        assert!(line_suppressed(js, 40, &["no-console"]));
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! JavaScript's empty `catch {}` and `.catch(() => {})` are declarative
 //! matchers in the rule file.
 
-use super::servicectx::{rust_in_main, rust_in_test, rust_non_service_path, Node};
+use super::servicectx::{
+    line_suppressed, rust_app_signal, rust_in_main, rust_in_test, rust_non_service_path, Node,
+};
 use super::{Check, Hit};
 use crate::lang::Language;
 use crate::parse::ParsedFile;
@@ -28,12 +30,12 @@ impl Check for SwallowedException {
                         node.kind().as_ref(),
                         "except_clause" | "except_group_clause"
                     ) {
-                        python_handler(&node, out);
+                        python_handler(&node, &file.text, out);
                     }
                 }
             }
             Language::Rust => {
-                if rust_non_service_path(&file.rel_path) {
+                if rust_non_service_path(&file.rel_path) || !rust_app_signal(&file.text) {
                     return;
                 }
                 for node in tree.root().dfs() {
@@ -108,7 +110,11 @@ fn is_swallow(stmt: &Node<'_>) -> Option<&'static str> {
     }
 }
 
-fn python_handler(clause: &Node<'_>, out: &mut Vec<Hit>) {
+fn python_handler(clause: &Node<'_>, text: &str, out: &mut Vec<Hit>) {
+    const CODES: &[&str] = &["S110", "S112", "B110", "B112", "BLE001"];
+    if line_suppressed(text, clause.range().start, CODES) {
+        return;
+    }
     let Some(block) = clause.children().find(|c| c.kind() == "block") else {
         return;
     };
@@ -137,13 +143,19 @@ fn python_handler(clause: &Node<'_>, out: &mut Vec<Hit>) {
                 what.join("; ")
             ),
         )),
-        (Caught::Bare, _) if !raises && !stmts.is_empty() => out.push(
+        (Caught::Bare, _)
+            if !raises
+                && !stmts.is_empty()
+                && !line_suppressed(text, clause.range().start, &["E722"]) =>
+        {
+            out.push(
             Hit::new(
                 start..head_end,
                 "bare `except:` also catches `SystemExit` and `KeyboardInterrupt`; catch `Exception` or narrower",
             )
             .confidence(Confidence::Medium),
-        ),
+        )
+        }
         _ => {}
     }
 }
@@ -334,6 +346,9 @@ fn rust_unwrap(call: &Node<'_>, out: &mut Vec<Hit>) {
 /// Receivers whose failure is a programming error, not a runtime one:
 /// poisoned locks, literal regexes and literal parses.
 fn infallible_receiver(receiver: &Node<'_>) -> bool {
+    if receiver.kind() == "macro_invocation" {
+        return true;
+    }
     if receiver.kind() == "call_expression" {
         let args = receiver
             .field("arguments")
@@ -344,6 +359,9 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
             .map(|f| f.text().to_string())
             .unwrap_or_default();
         let method = func.rsplit(['.', ':']).next().unwrap_or("");
+        if method.starts_with("checked_") {
+            return true;
+        }
         if args == "()"
             && matches!(
                 method,
