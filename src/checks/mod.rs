@@ -5,14 +5,17 @@
 //! the metadata, docs and examples. One file per check; register it in
 //! [`CHECKS`].
 
+pub mod log_secret_names;
 pub mod multi_write_transaction;
 pub mod names;
 pub mod orm_query_in_loop;
 pub mod print_logging;
 pub mod pyimports;
 pub mod secret_in_log;
+pub mod secret_in_log_rust;
 pub mod servicectx;
 pub mod swallowed_exception;
+pub mod swallowed_rust;
 
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};

@@ -6,8 +6,8 @@
 //! signal (a server framework, ORM or logger import, or a server folder).
 
 use super::servicectx::{
-    has_shebang, is_cli_path, py_in_main_guard, rust_defines_main, rust_in_test,
-    rust_non_service_path, rust_service_signal, line_suppressed,
+    has_shebang, is_cli_path, line_suppressed, py_in_main_guard, rust_defines_main, rust_in_test,
+    rust_non_service_path, rust_service_signal,
 };
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -77,13 +77,43 @@ const FRONTEND_DIRS: &[&str] = &[
 /// themselves (`services/billing.py`, `app/tasks.py`, `views.py`).
 fn py_service_path(rel: &str) -> bool {
     const DIRS: &[&str] = &[
-        "api", "app", "apps", "services", "service", "handlers", "views", "routers", "routes",
-        "endpoints", "workers", "server", "backend", "consumers", "webhooks", "middleware",
+        "api",
+        "app",
+        "apps",
+        "services",
+        "service",
+        "handlers",
+        "views",
+        "routers",
+        "routes",
+        "endpoints",
+        "workers",
+        "server",
+        "backend",
+        "consumers",
+        "webhooks",
+        "middleware",
     ];
     const FILES: &[&str] = &[
-        "views.py", "api.py", "handlers.py", "services.py", "models.py", "serializers.py",
-        "consumers.py", "signals.py", "routes.py", "routers.py", "middleware.py", "worker.py",
-        "webhooks.py", "dependencies.py", "crud.py", "main.py", "app.py", "wsgi.py", "asgi.py",
+        "views.py",
+        "api.py",
+        "handlers.py",
+        "services.py",
+        "models.py",
+        "serializers.py",
+        "consumers.py",
+        "signals.py",
+        "routes.py",
+        "routers.py",
+        "middleware.py",
+        "worker.py",
+        "webhooks.py",
+        "dependencies.py",
+        "crud.py",
+        "main.py",
+        "app.py",
+        "wsgi.py",
+        "asgi.py",
     ];
     let lower = rel.to_ascii_lowercase();
     let mut segments: Vec<&str> = lower.split('/').collect();
@@ -141,7 +171,10 @@ impl Check for PrintLogging {
             Language::JavaScript | Language::TypeScript => {
                 let lower = rel.to_ascii_lowercase();
                 let file_disabled = file.text.contains("eslint-disable no-console")
-                    || file.text.lines().any(|l| l.trim() == "/* eslint-disable */");
+                    || file
+                        .text
+                        .lines()
+                        .any(|l| l.trim() == "/* eslint-disable */");
                 if lower.ends_with(".jsx") || file_disabled || JS_FRONTEND.is_match(&file.text) {
                     return;
                 }

@@ -7,147 +7,15 @@
 //! (`"{token}"`). Values wrapped in `len()`, `mask()`, `redact()`, hashes or
 //! comparisons, and properties of a secret (`token.expires_at`), are fine.
 
-use super::names::is_secret_name;
+use super::log_secret_names::{secret_name, AUTH_HEADERS};
+use super::secret_in_log_rust::rust_log;
 use super::servicectx::{is_log_method, is_logger_receiver, Node};
 use super::{Check, Hit};
 use crate::lang::Language;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
-use regex::Regex;
-use std::sync::LazyLock;
 
 pub struct SecretInLog;
-
-const STRONG: &[&str] = &[
-    "secret",
-    "password",
-    "passwd",
-    "pwd",
-    "token",
-    "apikey",
-    "privatekey",
-    "accesskey",
-    "credential",
-    "signingkey",
-    "encryptionkey",
-    "authkey",
-    "passphrase",
-    "masterkey",
-    "fernetkey",
-    "sessionkey",
-    "bearer",
-];
-const SAFE_SUFFIX: &[&str] = &[
-    "tokens",
-    "changedat",
-    "updatedat",
-    "createdat",
-    "expiresat",
-    "setat",
-    "changed",
-    "valid",
-    "required",
-    "enabled",
-    "set",
-    "exists",
-    "present",
-    "provided",
-    "len",
-    "count",
-    "strength",
-    "rules",
-    "hint",
-    "label",
-    "field",
-    "input",
-    "error",
-    "errors",
-    "missing",
-    "mismatch",
-    "invalid",
-    "match",
-    "matches",
-    "ok",
-    "arn",
-    "ref",
-    "manager",
-    "service",
-    "provider",
-    "client",
-    "class",
-    "store",
-    "generator",
-    "validator",
-    "serializer",
-    "form",
-    "schema",
-    "url",
-    "endpoint",
-    "usage",
-    "limit",
-    "budget",
-    "source",
-    "kind",
-    "id",
-    "ids",
-    "reset",
-    "backend",
-    "hasher",
-    "pos", "position", "index", "idx", "offset", "start", "end", "span", "line", "col", "column",
-    "stream", "iter", "list", "types", "tokenizer", "parser", "lexer", "estimate",
-];
-const SAFE_PREFIX: &[&str] = &[
-    "is",
-    "has",
-    "should",
-    "needs",
-    "num",
-    "max",
-    "min",
-    "total",
-    "prompt",
-    "completion",
-    "no",
-    "use",
-    "validate",
-    "check",
-    "reset",
-    "forgot",
-    "verify",
-    "new_",
-    "generate",
-];
-const AUTH_HEADERS: &[&str] = &[
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "x-api-key",
-    "x-auth-token",
-    "x-access-token",
-    "api-key",
-];
-
-/// A name that holds a secret value (stricter than `is_secret_name`: generic
-/// `*_key` names such as `cache_key` are not secrets).
-fn secret_name(name: &str) -> bool {
-    let compact: String = name
-        .to_ascii_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
-    if compact.len() < 3 || !is_secret_name(name) && compact != "authorization" {
-        return compact == "authorization" || compact == "bearertoken";
-    }
-    STRONG.iter().any(|w| compact.contains(w))
-        && !SAFE_SUFFIX.iter().any(|s| compact.ends_with(s))
-        && !SAFE_PREFIX
-            .iter()
-            .any(|p| compact.starts_with(&p.replace('_', "")) && compact.len() > p.len() + 3)
-}
-
-static FMT_CAPTURE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\{([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?\}").ok());
 
 impl Check for SecretInLog {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
@@ -367,7 +235,11 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
         if let Some(c) = candidate {
             if is_value_use(&n, args) {
                 let generic = matches!(c.as_str(), "token" | "tok" | "key" | "secret");
-                let confidence = if generic { Confidence::Medium } else { Confidence::High };
+                let confidence = if generic {
+                    Confidence::Medium
+                } else {
+                    Confidence::High
+                };
                 return Some((one_line(&c), confidence));
             }
         }
@@ -463,91 +335,4 @@ fn one_line(text: &str) -> String {
     } else {
         one
     }
-}
-
-const RUST_LOG_MACROS: &[&str] = &["trace", "debug", "info", "warn", "error", "event", "log"];
-
-fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
-    let name = mac.field("macro")?.text().to_string();
-    let short = name.rsplit("::").next().unwrap_or(&name);
-    if !RUST_LOG_MACROS.contains(&short)
-        || (short == "log" && !name.contains("::")) && !name.starts_with("log")
-    {
-        return None;
-    }
-    let tree = mac.children().find(|c| c.kind() == "token_tree")?;
-    let tokens: Vec<Node<'_>> = tree
-        .dfs()
-        .filter(|t| t.children().count() == 0 || t.kind() == "string_literal")
-        .collect();
-    for (i, t) in tokens.iter().enumerate() {
-        match t.kind().as_ref() {
-            "identifier" | "field_identifier" => {
-                let text = t.text().to_string();
-                if !secret_name(&text) {
-                    continue;
-                }
-                let next = tokens
-                    .get(i + 1)
-                    .map(|n| n.text().to_string())
-                    .unwrap_or_default();
-                let after = tokens
-                    .get(i + 2)
-                    .map(|n| n.text().to_string())
-                    .unwrap_or_default();
-                // `password = ...` names a field: judged by its value.
-                if next == "=" {
-                    let value = tokens
-                        .get(i + 2..)
-                        .unwrap_or(&[])
-                        .iter()
-                        .take_while(|n| n.text() != ",")
-                        .map(|n| n.text().to_string())
-                        .collect::<String>();
-                    let v = value.trim_start_matches(['%', '?']);
-                    if v.starts_with('"')
-                        || v == "true"
-                        || v == "false"
-                        || v.contains(".is_some()")
-                        || v.contains(".is_empty()")
-                        || v.contains(".len()")
-                    {
-                        continue;
-                    }
-                    return Some((format!("{text} = {value}"), Confidence::High));
-                }
-                if next == "."
-                    && matches!(
-                        after.as_str(),
-                        "len" | "is_some" | "is_none" | "is_empty" | "expose_secret_len"
-                    )
-                {
-                    continue;
-                }
-                if next == "(" || tokens.get(i + 1).is_some_and(|n| n.kind() == "token_tree") {
-                    continue;
-                }
-                return Some((text, Confidence::High));
-            }
-            "string_literal" => {
-                let s = t.text();
-                if let Some(re) = FMT_CAPTURE.as_ref() {
-                    for c in re.captures_iter(&s) {
-                        if let Some(m) = c.get(1) {
-                            if secret_name(m.as_str()) {
-                                return Some((format!("{{{}}}", m.as_str()), Confidence::High));
-                            }
-                        }
-                    }
-                }
-                let lower = s.to_ascii_lowercase();
-                let trimmed = lower.trim_matches('"');
-                if AUTH_HEADERS.contains(&trimmed) {
-                    return Some((format!("header {trimmed}"), Confidence::Medium));
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }

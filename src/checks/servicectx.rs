@@ -161,11 +161,19 @@ pub fn rust_service_signal(text: &str) -> bool {
 /// (`# noqa`, `# noqa: T201`, `# nosec`, `// eslint-disable-line no-console`)?
 /// A bare `noqa`/`nosec` silences every code.
 pub fn line_suppressed(text: &str, offset: usize, codes: &[&str]) -> bool {
-    let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = &text[start..end];
-    let prev_start = text[..start.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
-    let prev = if start == 0 { "" } else { &text[prev_start..start] };
+    let prev_start = text[..start.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let prev = if start == 0 {
+        ""
+    } else {
+        &text[prev_start..start]
+    };
     let marker = |l: &str, m: &str| -> Option<String> {
         l.find(m).map(|i| l[i + m.len()..].trim().to_string())
     };
