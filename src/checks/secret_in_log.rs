@@ -7,7 +7,7 @@
 //! (`"{token}"`). Values wrapped in `len()`, `mask()`, `redact()`, hashes or
 //! comparisons, and properties of a secret (`token.expires_at`), are fine.
 
-use super::log_secret_names::{secret_name, AUTH_HEADERS};
+use super::log_secret_names::{harmless_value, revealing_placeholder, secret_name, AUTH_HEADERS};
 use super::secret_in_log_rust::rust_log;
 use super::servicectx::{is_log_method, is_logger_receiver, Node};
 use super::{Check, Hit};
@@ -244,7 +244,46 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
             }
         }
     }
+    if weak.is_none() && has_value_argument(args) {
+        let positional: Vec<Node<'_>> = args
+            .children()
+            .filter(|c| c.is_named() && !matches!(c.kind().as_ref(), "keyword_argument" | "comment"))
+            .collect();
+        for n in args.dfs() {
+            if !matches!(n.kind().as_ref(), "string" | "template_string") {
+                continue;
+            }
+            let text = n.text();
+            let Some(index) = revealing_placeholder(&text) else {
+                continue;
+            };
+            let interpolated = n
+                .dfs()
+                .any(|d| matches!(d.kind().as_ref(), "interpolation" | "template_substitution"));
+            // `log("key %s: %s", a, b)`: the placeholder's argument, when the
+            // message is the first argument.
+            let shown = if !interpolated && positional.first().is_some_and(|f| f.range() == n.range()) {
+                positional.get(index + 1).map(|a| a.text().to_string())
+            } else {
+                None
+            };
+            if shown.as_deref().is_some_and(harmless_value) {
+                continue;
+            }
+            return Some((one_line(&text), Confidence::Medium));
+        }
+    }
     weak
+}
+
+/// Does the call pass anything besides literals (a value a placeholder shows)?
+fn has_value_argument(args: &Node<'_>) -> bool {
+    args.dfs().any(|n| {
+        matches!(
+            n.kind().as_ref(),
+            "identifier" | "attribute" | "member_expression" | "call" | "call_expression" | "subscript"
+        )
+    })
 }
 
 /// Is the value logged as is (not measured, compared, masked or dereferenced)?
@@ -300,6 +339,15 @@ fn is_value_use(node: &Node<'_>, stop: &Node<'_>) -> bool {
                 }) {
                     return false;
                 }
+            }
+            // `credentials["expiry_time"]`: an entry of the secret, not the secret.
+            "subscript" | "subscript_expression"
+                if a
+                    .field("value")
+                    .or_else(|| a.field("object"))
+                    .is_some_and(|o| o.range() == child.range()) =>
+            {
+                return false;
             }
             "ternary_expression" | "conditional_expression"
                 if a.field("condition")

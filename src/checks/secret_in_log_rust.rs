@@ -4,7 +4,7 @@
 //! `password = %body.password`), inline format captures (`"{token}"`) and
 //! auth header names.
 
-use super::log_secret_names::{secret_name, AUTH_HEADERS};
+use super::log_secret_names::{message_reveals_secret, secret_name, AUTH_HEADERS};
 use super::servicectx::Node;
 use crate::rules::meta::Confidence;
 use regex::Regex;
@@ -87,6 +87,14 @@ pub(super) fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
                             }
                         }
                     }
+                }
+                let later_value = tokens
+                    .get(i + 1..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|n| n.kind() == "identifier");
+                if later_value && message_reveals_secret(&s) {
+                    return Some((s.to_string(), Confidence::Medium));
                 }
                 let lower = s.to_ascii_lowercase();
                 let trimmed = lower.trim_matches('"');
