@@ -9,7 +9,7 @@
 //! matchers in the rule file.
 
 use super::servicectx::{line_suppressed, rust_app_signal, rust_non_service_path, Node};
-use super::swallowed_rust::{rust_discard, rust_unwrap};
+use super::swallowed_rust::{rust_discard, rust_ok_discard, rust_unwrap};
 use super::{Check, Hit};
 use crate::lang::Language;
 use crate::parse::ParsedFile;
@@ -40,6 +40,7 @@ impl Check for SwallowedException {
                 for node in tree.root().dfs() {
                     match node.kind().as_ref() {
                         "let_declaration" => rust_discard(&node, out),
+                        "expression_statement" => rust_ok_discard(&node, out),
                         "call_expression" => rust_unwrap(&node, out),
                         _ => {}
                     }

@@ -36,27 +36,69 @@ const FALLIBLE: &[&str] = &[
 ];
 
 pub(super) fn rust_discard(decl: &Node<'_>, out: &mut Vec<Hit>) {
-    if decl.field("pattern").is_none_or(|p| p.text() != "_") {
+    if decl.field("pattern").is_none_or(|p| p.text() != "_") || rust_in_test(decl) {
         return;
     }
-    let Some(value) = decl.field("value") else {
+    let Some((call, method)) = decl.field("value").and_then(|v| fallible_call(&v)) else {
         return;
     };
+    out.push(
+        Hit::new(
+            decl.range(),
+            format!(
+                "the `Result` of `{}` is discarded with `let _ =`; a failed {method} goes unnoticed",
+                short(&call)
+            ),
+        )
+        .confidence(Confidence::Medium),
+    );
+}
+
+/// `tx.commit().await.ok();`: the error is turned into `None` and dropped.
+pub(super) fn rust_ok_discard(stmt: &Node<'_>, out: &mut Vec<Hit>) {
+    let Some(call) = stmt.children().find(|c| c.is_named()) else {
+        return;
+    };
+    if call.kind() != "call_expression"
+        || call.field("arguments").is_none_or(|a| a.text() != "()")
+        || rust_in_test(stmt)
+    {
+        return;
+    }
+    let Some(func) = call.field("function").filter(|f| f.kind() == "field_expression") else {
+        return;
+    };
+    if func.field("field").is_none_or(|f| f.text() != "ok") {
+        return;
+    }
+    let Some((inner, method)) = func.field("value").and_then(|v| fallible_call(&v)) else {
+        return;
+    };
+    out.push(
+        Hit::new(
+            stmt.range(),
+            format!(
+                "`.ok()` throws away the error of `{}`; a failed {method} goes unnoticed",
+                short(&inner)
+            ),
+        )
+        .confidence(Confidence::Medium),
+    );
+}
+
+/// A call (possibly awaited) whose `Result` reports an I/O or database
+/// failure: (call text, method name).
+fn fallible_call(value: &Node<'_>) -> Option<(String, String)> {
     let awaited = value.kind() == "await_expression";
     let call = if awaited {
-        match value.children().find(|c| c.is_named()) {
-            Some(c) => c,
-            None => return,
-        }
+        value.children().find(|c| c.is_named())?
     } else {
         value.clone()
     };
-    if call.kind() != "call_expression" || rust_in_test(decl) {
-        return;
+    if call.kind() != "call_expression" {
+        return None;
     }
-    let Some(func) = call.field("function") else {
-        return;
-    };
+    let func = call.field("function")?;
     let (receiver, method) = match func.kind().as_ref() {
         "field_expression" => (
             func.field("value")
@@ -74,10 +116,10 @@ pub(super) fn rust_discard(decl: &Node<'_>, out: &mut Vec<Hit>) {
                 .map(|f| f.text().to_string())
                 .unwrap_or_default(),
         ),
-        _ => return,
+        _ => return None,
     };
     if !FALLIBLE.contains(&method.as_str()) {
-        return;
+        return None;
     }
     let recv_last = receiver
         .rsplit(['.', ':'])
@@ -96,7 +138,7 @@ pub(super) fn rust_discard(decl: &Node<'_>, out: &mut Vec<Hit>) {
         "insert" | "update" | "delete" | "send" | "write"
     );
     if channel && method == "send" {
-        return;
+        return None;
     }
     // `map.insert(k, v)` returns an Option; only awaited or database-looking
     // receivers are clearly fallible.
@@ -121,21 +163,12 @@ pub(super) fn rust_discard(decl: &Node<'_>, out: &mut Vec<Hit>) {
     .iter()
     .any(|w| recv_last.contains(w));
     if weak && !awaited && !db_like {
-        return;
+        return None;
     }
     if method == "write" && args_empty {
-        return;
+        return None;
     }
-    out.push(
-        Hit::new(
-            decl.range(),
-            format!(
-                "the `Result` of `{}` is discarded with `let _ =`; a failed {method} goes unnoticed",
-                short(&call.text())
-            ),
-        )
-        .confidence(Confidence::Medium),
-    );
+    Some((call.text().to_string(), method))
 }
 
 fn short(text: &str) -> String {
