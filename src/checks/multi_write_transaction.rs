@@ -45,23 +45,28 @@ impl Check for MultiWriteTransaction {
                 continue;
             };
             let writes = writes_in(&body);
-            let total: usize = writes.iter().map(|(_, n)| n).sum();
+            let total: usize = writes.iter().map(|(_, n, _)| n).sum();
+            let in_loop = writes.iter().any(|(_, n, _)| *n > 1);
+            let pair = writes
+                .iter()
+                .enumerate()
+                .any(|(i, a)| writes[i + 1..].iter().any(|b| together(a, b)));
             if total < 2
-                || !writes.iter().any(|(w, _)| {
+                || !(in_loop || pair)
+                || !writes.iter().any(|(w, _, _)| {
                     w.contains("objects") || w.ends_with(".save()") || w.ends_with(".delete()")
                 })
             {
                 continue;
             }
             let mut listed: Vec<String> = Vec::new();
-            for (w, _) in &writes {
+            for (w, _, _) in &writes {
                 if !listed.contains(w) {
                     listed.push(w.clone());
                 }
             }
             let shown: Vec<String> = listed.iter().take(3).map(|w| format!("`{w}`")).collect();
             let more = if listed.len() > 3 { ", ..." } else { "" };
-            let in_loop = writes.iter().any(|(_, n)| *n > 1);
             out.push(Hit::new(
                 name.range(),
                 format!(
@@ -86,7 +91,34 @@ fn decorated_atomic(func: &Node<'_>) -> bool {
 
 /// ORM writes in `body` outside atomic blocks and nested scopes, each with a
 /// weight (2 inside a loop).
-fn writes_in(body: &Node<'_>) -> Vec<(String, usize)> {
+/// A write: its text, its weight (2 inside a loop) and the branches of `if`
+/// statements it sits in, as (if start, clause start) pairs.
+type Write = (String, usize, Vec<(usize, usize)>);
+
+fn branches(node: &Node<'_>, body: &Node<'_>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for a in node.ancestors() {
+        if a.range() == body.range() {
+            break;
+        }
+        if let Some(p) = a.parent() {
+            let clause = matches!(a.kind().as_ref(), "block" | "elif_clause" | "else_clause");
+            if p.kind() == "if_statement" && clause {
+                out.push((p.range().start, a.range().start));
+            }
+        }
+    }
+    out
+}
+
+/// Can both writes run in one call (not in different arms of one `if`)?
+fn together(a: &Write, b: &Write) -> bool {
+    !a.2
+        .iter()
+        .any(|(i, c)| b.2.iter().any(|(j, d)| i == j && c != d))
+}
+
+fn writes_in(body: &Node<'_>) -> Vec<Write> {
     let mut out = Vec::new();
     let mut stack: Vec<(Node<'_>, bool)> = vec![(body.clone(), false)];
     while let Some((node, in_loop)) = stack.pop() {
@@ -104,7 +136,7 @@ fn writes_in(body: &Node<'_>) -> Vec<(String, usize)> {
             }
             "call" => {
                 if let Some(w) = orm_write(&node) {
-                    out.push((w, if in_loop { 2 } else { 1 }));
+                    out.push((w, if in_loop { 2 } else { 1 }, branches(&node, body)));
                 }
             }
             _ => {}
