@@ -144,9 +144,22 @@ pub fn secret_name(name: &str) -> bool {
     }
     // Pagination, idempotency and semaphore tokens are not credentials.
     const NOT_CREDENTIAL: &[&str] = &[
-        "nexttoken", "pagetoken", "startingtoken", "starttoken", "continuationtoken",
-        "paginationtoken", "synctoken", "cancellationtoken", "idempotencytoken", "clienttoken",
-        "acquiretoken", "resumetoken", "cursortoken", "lasttoken", "prevtoken", "previoustoken",
+        "nexttoken",
+        "pagetoken",
+        "startingtoken",
+        "starttoken",
+        "continuationtoken",
+        "paginationtoken",
+        "synctoken",
+        "cancellationtoken",
+        "idempotencytoken",
+        "clienttoken",
+        "acquiretoken",
+        "resumetoken",
+        "cursortoken",
+        "lasttoken",
+        "prevtoken",
+        "previoustoken",
     ];
     STRONG.iter().any(|w| compact.contains(w))
         && !NOT_CREDENTIAL.iter().any(|w| compact.contains(w))
@@ -187,7 +200,10 @@ pub fn revealing_placeholder(message: &str) -> Option<usize> {
         .iter()
         .any(|w| text.contains(w));
         let before = message[..whole.start()].trim_end().to_ascii_lowercase();
-        let prev_word = before.rsplit(|ch: char| !ch.is_ascii_alphanumeric()).next().unwrap_or("");
+        let prev_word = before
+            .rsplit(|ch: char| !ch.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
         let negated = [
             "has", "have", "no", "missing", "invalid", "wrong", "bad", "empty", "valid", "expired",
             "without", "with", "requires", "require",
@@ -214,9 +230,11 @@ pub fn harmless_value(text: &str) -> bool {
         .unwrap_or("")
         .to_ascii_lowercase();
     last == "id"
-        || ["_id", "name", "email", "user", "username", "count", "len", "type", "url", "path"]
-            .iter()
-            .any(|w| last.ends_with(w))
+        || [
+            "_id", "name", "email", "user", "username", "count", "len", "type", "url", "path",
+        ]
+        .iter()
+        .any(|w| last.ends_with(w))
         || text.starts_with(['"', '\'', '`'])
         || text.chars().all(|c| c.is_ascii_digit())
 }

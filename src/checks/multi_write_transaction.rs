@@ -54,7 +54,10 @@ impl Check for MultiWriteTransaction {
             if total < 2
                 || !(in_loop || pair)
                 || !writes.iter().any(|(w, _, _)| {
-                    w.contains("objects") || w.ends_with(".save()") || w.ends_with(".delete()")
+                    w.contains("objects")
+                        || w.contains("_set.")
+                        || w.ends_with(".save()")
+                        || w.ends_with(".delete()")
                 })
             {
                 continue;
@@ -113,8 +116,7 @@ fn branches(node: &Node<'_>, body: &Node<'_>) -> Vec<(usize, usize)> {
 
 /// Can both writes run in one call (not in different arms of one `if`)?
 fn together(a: &Write, b: &Write) -> bool {
-    !a.2
-        .iter()
+    !a.2.iter()
         .any(|(i, c)| b.2.iter().any(|(j, d)| i == j && c != d))
 }
 
@@ -169,6 +171,13 @@ fn orm_write(call: &Node<'_>) -> Option<String> {
         || object_text.starts_with("objects")
         || object_text.contains("_default_manager")
         || object_text.contains("_set.");
+    // Reverse and many-to-many related managers: `order.orderline_set.create(...)`.
+    if object_text.ends_with("_set")
+        && (MANAGER_WRITES.contains(&method.as_str())
+            || matches!(method.as_str(), "add" | "remove" | "clear" | "set"))
+    {
+        return Some(format!("{object_text}.{method}"));
+    }
     if manager && MANAGER_WRITES.contains(&method.as_str()) {
         let head = object_text.split('(').next().unwrap_or(&object_text);
         let head = head.trim_end_matches('.');

@@ -142,7 +142,9 @@ impl Check for PrintLogging {
                 }
                 for node in tree.root().dfs() {
                     if node.kind() != "call"
-                        || node.field("function").is_none_or(|f| f.text() != "print")
+                        || node.field("function").is_none_or(|f| {
+                            !matches!(f.text().as_ref(), "print" | "pprint" | "pprint.pprint")
+                        })
                     {
                         continue;
                     }

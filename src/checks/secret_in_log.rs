@@ -247,7 +247,9 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
     if weak.is_none() && has_value_argument(args) {
         let positional: Vec<Node<'_>> = args
             .children()
-            .filter(|c| c.is_named() && !matches!(c.kind().as_ref(), "keyword_argument" | "comment"))
+            .filter(|c| {
+                c.is_named() && !matches!(c.kind().as_ref(), "keyword_argument" | "comment")
+            })
             .collect();
         for n in args.dfs() {
             if !matches!(n.kind().as_ref(), "string" | "template_string") {
@@ -262,11 +264,12 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
                 .any(|d| matches!(d.kind().as_ref(), "interpolation" | "template_substitution"));
             // `log("key %s: %s", a, b)`: the placeholder's argument, when the
             // message is the first argument.
-            let shown = if !interpolated && positional.first().is_some_and(|f| f.range() == n.range()) {
-                positional.get(index + 1).map(|a| a.text().to_string())
-            } else {
-                None
-            };
+            let shown =
+                if !interpolated && positional.first().is_some_and(|f| f.range() == n.range()) {
+                    positional.get(index + 1).map(|a| a.text().to_string())
+                } else {
+                    None
+                };
             if shown.as_deref().is_some_and(harmless_value) {
                 continue;
             }
@@ -281,7 +284,12 @@ fn has_value_argument(args: &Node<'_>) -> bool {
     args.dfs().any(|n| {
         matches!(
             n.kind().as_ref(),
-            "identifier" | "attribute" | "member_expression" | "call" | "call_expression" | "subscript"
+            "identifier"
+                | "attribute"
+                | "member_expression"
+                | "call"
+                | "call_expression"
+                | "subscript"
         )
     })
 }
@@ -342,8 +350,7 @@ fn is_value_use(node: &Node<'_>, stop: &Node<'_>) -> bool {
             }
             // `credentials["expiry_time"]`: an entry of the secret, not the secret.
             "subscript" | "subscript_expression"
-                if a
-                    .field("value")
+                if a.field("value")
                     .or_else(|| a.field("object"))
                     .is_some_and(|o| o.range() == child.range()) =>
             {

@@ -65,7 +65,10 @@ pub(super) fn rust_ok_discard(stmt: &Node<'_>, out: &mut Vec<Hit>) {
     {
         return;
     }
-    let Some(func) = call.field("function").filter(|f| f.kind() == "field_expression") else {
+    let Some(func) = call
+        .field("function")
+        .filter(|f| f.kind() == "field_expression")
+    else {
         return;
     };
     if func.field("field").is_none_or(|f| f.text() != "ok") {
