@@ -13,6 +13,7 @@ pub mod print_logging;
 pub mod pyimports;
 pub mod secret_in_log;
 pub mod secret_in_log_rust;
+pub mod secret_in_log_values;
 pub mod servicectx;
 pub mod swallowed_exception;
 pub mod swallowed_rust;
