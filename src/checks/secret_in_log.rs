@@ -10,7 +10,9 @@
 use super::log_secret_names::{harmless_value, revealing_placeholder, secret_name, AUTH_HEADERS};
 use super::secret_in_log_rust::rust_log;
 use super::secret_in_log_values::{has_value_argument, is_value_use};
-use super::servicectx::{is_log_method, is_logger_receiver, Node};
+use super::servicectx::{
+    has_shebang, is_cli_path, is_log_method, is_logger_receiver, py_in_main_guard, Node,
+};
 use super::{Check, Hit};
 use crate::lang::Language;
 use crate::parse::ParsedFile;
@@ -23,9 +25,28 @@ impl Check for SecretInLog {
         let Some(tree) = file.code() else {
             return;
         };
+        let aliases = if file.language == Language::Python {
+            logger_aliases(&tree.root())
+        } else {
+            Vec::new()
+        };
+        let cli = is_cli_path(&file.rel_path) || has_shebang(&file.text);
         for node in tree.root().dfs() {
             let found = match (file.language, node.kind().as_ref()) {
-                (Language::Python, "call") => python_log_args(&node).and_then(|a| scan(&a)),
+                (Language::Python, "call") => {
+                    if let Some(args) = python_log_args(&node, &aliases) {
+                        scan(&args)
+                    } else if !cli && is_print(&node) && !py_in_main_guard(&node) {
+                        // Only clearly named secrets: a bare `token` printed by
+                        // a lexer is not a credential.
+                        node.field("arguments")
+                            .and_then(|a| scan(&a))
+                            .filter(|(_, c)| *c == Confidence::High)
+                            .map(|(w, _)| (w, Confidence::Medium))
+                    } else {
+                        None
+                    }
+                }
                 (
                     Language::JavaScript | Language::TypeScript | Language::Tsx,
                     "call_expression",
@@ -60,14 +81,84 @@ fn callee_text(node: &Node<'_>) -> String {
     }
 }
 
-fn python_log_args<'r>(call: &Node<'r>) -> Option<Node<'r>> {
+/// Names bound to a logger: `log = logging.getLogger(...)`, `foo = LOGGER`.
+fn logger_aliases(root: &Node<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in root.dfs().filter(|n| n.kind() == "assignment") {
+        let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
+            continue;
+        };
+        let r = right.text();
+        let is_logger = r.contains("getLogger(")
+            || r.contains("get_logger(")
+            || r.contains("getChild(")
+            || is_logger_receiver(&r)
+            || out.iter().any(|a| *a == r);
+        if left.kind() == "identifier" && is_logger {
+            out.push(left.text().to_string());
+        }
+    }
+    out
+}
+
+fn python_log_args<'r>(call: &Node<'r>, aliases: &[String]) -> Option<Node<'r>> {
     let func = call.field("function")?;
     if func.kind() != "attribute" {
         return None;
     }
     let method = func.field("attribute")?.text().to_string();
     let object = func.field("object")?.text().to_string();
-    (is_log_method(&method) && is_logger_receiver(&object)).then(|| call.field("arguments"))?
+    let logger = is_logger_receiver(&object)
+        || object.starts_with("logging.")
+        || aliases.contains(&object)
+        || object.ends_with(')')
+            && (object.contains("getLogger(") || object.contains("get_logger("));
+    (is_log_method(&method) && logger).then(|| call.field("arguments"))?
+}
+
+/// `"... %s" % (a, b)`: the text of the operand shown by placeholder `index`.
+fn percent_operand(string: &Node<'_>, index: usize) -> Option<String> {
+    let op = string.parent().filter(|p| p.kind() == "binary_operator")?;
+    if op.field("left").is_none_or(|l| l.range() != string.range()) {
+        return None;
+    }
+    let right = op.field("right")?;
+    if right.kind() == "tuple" {
+        right
+            .children()
+            .filter(|c| c.is_named())
+            .nth(index)
+            .map(|c| c.text().to_string())
+    } else {
+        (index == 0).then(|| right.text().to_string())
+    }
+}
+
+/// `get_password()`, `load_api_key()`, `getAccessToken()`: a call whose
+/// name says it returns a secret.
+fn returns_secret(function: &str) -> bool {
+    let name = function.rsplit('.').next().unwrap_or(function);
+    let lower = name.to_ascii_lowercase();
+    [
+        "get", "load", "fetch", "read", "generate", "create", "issue", "decrypt", "reveal",
+    ]
+    .iter()
+    .any(|p| {
+        lower
+            .strip_prefix(p)
+            .map(|rest| rest.trim_start_matches('_'))
+            .is_some_and(|rest| !rest.is_empty() && secret_name(rest))
+    })
+}
+
+/// `print(...)`, `sys.stdout.write(...)`, `sys.stderr.write(...)`.
+fn is_print(call: &Node<'_>) -> bool {
+    call.field("function").is_some_and(|f| {
+        matches!(
+            f.text().as_ref(),
+            "print" | "sys.stdout.write" | "sys.stderr.write"
+        )
+    })
 }
 
 fn js_log_args<'r>(call: &Node<'r>) -> Option<Node<'r>> {
@@ -167,11 +258,13 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
                     .and_then(|a| a.children().find(|c| c.is_named()))
                     .filter(|a| a.kind() == "string")
                     .map(|a| unquote(&a.text()).to_ascii_lowercase());
-                (f.ends_with("headers.get") || f.ends_with("req.get") || f.ends_with("req.header"))
-                    .then_some(first)
-                    .flatten()
-                    .filter(|k| AUTH_HEADERS.contains(&k.as_str()))
-                    .map(|_| n.text().to_string())
+                let header = (f.ends_with("headers.get")
+                    || f.ends_with("req.get")
+                    || f.ends_with("req.header"))
+                .then_some(first)
+                .flatten()
+                .is_some_and(|k| AUTH_HEADERS.contains(&k.as_str()));
+                (header || returns_secret(&f)).then(|| n.text().to_string())
             }
             "keyword_argument" | "pair" => {
                 let key = n
@@ -231,12 +324,13 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
                 .any(|d| matches!(d.kind().as_ref(), "interpolation" | "template_substitution"));
             // `log("key %s: %s", a, b)`: the placeholder's argument, when the
             // message is the first argument.
-            let shown =
-                if !interpolated && positional.first().is_some_and(|f| f.range() == n.range()) {
-                    positional.get(index + 1).map(|a| a.text().to_string())
-                } else {
-                    None
-                };
+            let shown = if interpolated {
+                None
+            } else if positional.first().is_some_and(|f| f.range() == n.range()) {
+                positional.get(index + 1).map(|a| a.text().to_string())
+            } else {
+                percent_operand(&n, index)
+            };
             if shown.as_deref().is_some_and(harmless_value) {
                 continue;
             }
