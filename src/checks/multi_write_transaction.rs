@@ -181,11 +181,10 @@ fn orm_write(call: &Node<'_>) -> Option<String> {
     if manager && MANAGER_WRITES.contains(&method.as_str()) {
         let head = object_text.split('(').next().unwrap_or(&object_text);
         let head = head.trim_end_matches('.');
-        let model = head.split(".objects").next().unwrap_or(head);
-        return Some(if head.ends_with("objects") {
-            format!("{model}.objects.{method}")
+        return Some(if object_text.contains('(') {
+            format!("{head}(...).{method}")
         } else {
-            format!("{model}.objects...{method}")
+            format!("{head}.{method}")
         });
     }
     if method != "save" && method != "delete" {

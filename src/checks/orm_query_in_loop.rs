@@ -199,8 +199,7 @@ fn per_item_query(call: &Node<'_>, names: &[String], source: &str) -> Option<(St
             mentions(&args, n)
                 || mentions(&object_text.replace(".objects", ""), n) && object_text.contains('(')
         })?;
-        let model = object_text.split(".objects").next().unwrap_or(&object_text);
-        return Some((format!("{model}.objects...{method}(...)"), var.clone()));
+        return Some((short(&call.text()), var.clone()));
     }
     // SQLAlchemy session query depending on the loop variable.
     let last = object_text
@@ -218,7 +217,7 @@ fn per_item_query(call: &Node<'_>, names: &[String], source: &str) -> Option<(St
     if session && SESSION_READS.contains(&method.as_str()) && (method != "get" || model_arg) {
         let whole = call.text().to_string();
         let var = names.iter().find(|n| mentions(&whole, n))?;
-        return Some((format!("{object_text}.{method}(...)"), var.clone()));
+        return Some((short(&call.text()), var.clone()));
     }
     // `session.query(X).filter(X.user_id == user.id).first()`: the chain's root.
     if matches!(
@@ -230,7 +229,7 @@ fn per_item_query(call: &Node<'_>, names: &[String], source: &str) -> Option<(St
         let root_last = root.rsplit('.').next().unwrap_or(root).to_ascii_lowercase();
         if root_last == "db" || root_last.contains("session") {
             let var = names.iter().find(|n| mentions(&object_text, n))?;
-            return Some((format!("{root}.query(...).{method}()"), var.clone()));
+            return Some((short(&call.text()), var.clone()));
         }
     }
     None
