@@ -23,18 +23,28 @@ pub mod invalid_suppression;
 pub mod leaked_credential;
 pub mod limits_common;
 pub mod localflow;
+pub mod log_secret_names;
+pub mod multi_write_transaction;
 pub mod names;
+pub mod orm_query_in_loop;
+pub mod print_logging;
 pub mod pyimports;
 pub mod request_body;
 pub mod secret_code;
 pub mod secret_config;
 pub mod secret_derivation;
+pub mod secret_in_log;
+pub mod secret_in_log_rust;
+pub mod secret_in_log_values;
 pub mod secret_k8s;
 pub mod secret_usage;
 pub mod secret_values;
+pub mod servicectx;
 pub mod settings_flags;
 pub mod sql_injection;
 pub mod sqlbuild;
+pub mod swallowed_exception;
+pub mod swallowed_rust;
 pub mod tokens;
 pub mod unbounded_query;
 pub mod unbounded_query_js;
@@ -121,6 +131,17 @@ pub static CHECKS: &[(&str, &dyn Check)] = &[
     ("sql-injection", &sql_injection::SqlInjection),
     ("weak-password-hash", &weak_password_hash::WeakPasswordHash),
     ("weak-bcrypt-cost", &bcrypt_cost::BcryptCost),
+    (
+        "swallowed-exception",
+        &swallowed_exception::SwallowedException,
+    ),
+    (
+        "django-multi-write",
+        &multi_write_transaction::MultiWriteTransaction,
+    ),
+    ("orm-query-in-loop", &orm_query_in_loop::OrmQueryInLoop),
+    ("print-logging", &print_logging::PrintLogging),
+    ("secret-in-log", &secret_in_log::SecretInLog),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static dyn Check> {

@@ -1,0 +1,214 @@
+//! Django functions that write the database more than once outside a
+//! transaction. Counts ORM writes in each function body (manager calls such
+//! as `Order.objects.create(...)` / `.filter(...).update(...)`, and
+//! instance `.save()` / `.delete()` without positional arguments; a write
+//! inside a loop counts as several), skipping nested functions, writes
+//! inside `with transaction.atomic():` and functions decorated with
+//! `@transaction.atomic`. Two or more writes left make a finding on the
+//! function's name. Migrations (which run in a transaction) are skipped.
+
+use super::servicectx::Node;
+use super::{Check, Hit};
+use crate::parse::ParsedFile;
+
+pub struct MultiWriteTransaction;
+
+const MANAGER_WRITES: &[&str] = &[
+    "create",
+    "update",
+    "delete",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+    "save",
+];
+
+impl Check for MultiWriteTransaction {
+    fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
+        let Some(tree) = file.code() else {
+            return;
+        };
+        if file.rel_path.split('/').any(|s| s == "migrations")
+            || !(file.text.contains("django") || file.text.contains(".objects."))
+        {
+            return;
+        }
+        for func in tree.root().dfs() {
+            if func.kind() != "function_definition" || decorated_atomic(&func) {
+                continue;
+            }
+            let Some(name) = func.field("name") else {
+                continue;
+            };
+            let Some(body) = func.field("body") else {
+                continue;
+            };
+            let writes = writes_in(&body);
+            let total: usize = writes.iter().map(|(_, n, _)| n).sum();
+            let in_loop = writes.iter().any(|(_, n, _)| *n > 1);
+            let pair = writes
+                .iter()
+                .enumerate()
+                .any(|(i, a)| writes[i + 1..].iter().any(|b| together(a, b)));
+            if total < 2
+                || !(in_loop || pair)
+                || !writes.iter().any(|(w, _, _)| {
+                    w.contains("objects")
+                        || w.contains("_set.")
+                        || w.ends_with(".save()")
+                        || w.ends_with(".delete()")
+                })
+            {
+                continue;
+            }
+            let mut listed: Vec<String> = Vec::new();
+            for (w, _, _) in &writes {
+                if !listed.contains(w) {
+                    listed.push(w.clone());
+                }
+            }
+            let shown: Vec<String> = listed.iter().take(3).map(|w| format!("`{w}`")).collect();
+            let more = if listed.len() > 3 { ", ..." } else { "" };
+            out.push(Hit::new(
+                name.range(),
+                format!(
+                    "`{}` makes {} ORM writes ({}{more}){} without `transaction.atomic`; a failure part-way leaves partial data",
+                    name.text(),
+                    if in_loop { "repeated".to_string() } else { total.to_string() },
+                    shown.join(", "),
+                    if in_loop { ", one inside a loop," } else { "" },
+                ),
+            ));
+        }
+    }
+}
+
+fn decorated_atomic(func: &Node<'_>) -> bool {
+    func.parent().is_some_and(|p| {
+        p.kind() == "decorated_definition"
+            && p.children()
+                .any(|d| d.kind() == "decorator" && d.text().contains("atomic"))
+    })
+}
+
+/// ORM writes in `body` outside atomic blocks and nested scopes, each with a
+/// weight (2 inside a loop).
+/// A write: its text, its weight (2 inside a loop) and the branches of `if`
+/// statements it sits in, as (if start, clause start) pairs.
+type Write = (String, usize, Vec<(usize, usize)>);
+
+fn branches(node: &Node<'_>, body: &Node<'_>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for a in node.ancestors() {
+        if a.range() == body.range() {
+            break;
+        }
+        if let Some(p) = a.parent() {
+            let clause = matches!(a.kind().as_ref(), "block" | "elif_clause" | "else_clause");
+            if p.kind() == "if_statement" && clause {
+                out.push((p.range().start, a.range().start));
+            }
+        }
+    }
+    out
+}
+
+/// Can both writes run in one call (not in different arms of one `if`)?
+fn together(a: &Write, b: &Write) -> bool {
+    !a.2.iter()
+        .any(|(i, c)| b.2.iter().any(|(j, d)| i == j && c != d))
+}
+
+fn writes_in(body: &Node<'_>) -> Vec<Write> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(Node<'_>, bool)> = vec![(body.clone(), false)];
+    while let Some((node, in_loop)) = stack.pop() {
+        let kind = node.kind();
+        match kind.as_ref() {
+            "function_definition" | "class_definition" | "lambda" => continue,
+            "with_statement" => {
+                let atomic = node
+                    .children()
+                    .find(|c| c.kind() == "with_clause")
+                    .is_some_and(|c| c.text().contains("atomic"));
+                if atomic {
+                    continue;
+                }
+            }
+            "call" => {
+                if let Some(w) = orm_write(&node) {
+                    out.push((w, if in_loop { 2 } else { 1 }, branches(&node, body)));
+                }
+            }
+            _ => {}
+        }
+        let looping = in_loop || matches!(kind.as_ref(), "for_statement" | "while_statement");
+        let mut kids: Vec<Node<'_>> = node.children().collect();
+        kids.reverse();
+        for k in kids {
+            // The iterable of a for loop is evaluated once.
+            let child_loop = looping
+                && !(kind == "for_statement"
+                    && node.field("right").is_some_and(|r| r.range() == k.range()));
+            stack.push((k, child_loop || in_loop));
+        }
+    }
+    out
+}
+
+/// `Order.objects.create` / `order.save()` / `qs.delete()`, as shown in messages.
+fn orm_write(call: &Node<'_>) -> Option<String> {
+    let func = call.field("function")?;
+    if func.kind() != "attribute" {
+        return None;
+    }
+    let method = func.field("attribute")?.text().to_string();
+    let object = func.field("object")?;
+    let object_text = object.text().to_string();
+    let args = call.field("arguments")?;
+    let manager = object_text.contains(".objects")
+        || object_text.starts_with("objects")
+        || object_text.contains("_default_manager")
+        || object_text.contains("_set.");
+    // Reverse and many-to-many related managers: `order.orderline_set.create(...)`.
+    if object_text.ends_with("_set")
+        && (MANAGER_WRITES.contains(&method.as_str())
+            || matches!(method.as_str(), "add" | "remove" | "clear" | "set"))
+    {
+        return Some(format!("{object_text}.{method}"));
+    }
+    if manager && MANAGER_WRITES.contains(&method.as_str()) {
+        let head = object_text.split('(').next().unwrap_or(&object_text);
+        let head = head.trim_end_matches('.');
+        return Some(if object_text.contains('(') {
+            format!("{head}(...).{method}")
+        } else {
+            format!("{head}.{method}")
+        });
+    }
+    if method != "save" && method != "delete" {
+        return None;
+    }
+    let positional = args
+        .children()
+        .filter(|c| c.is_named() && c.kind() != "comment")
+        .any(|c| c.kind() != "keyword_argument");
+    let lower = object_text.to_ascii_lowercase();
+    let last = lower.rsplit('.').next().unwrap_or(&lower);
+    if positional
+        || args.text().contains("commit=False")
+        || object.kind() == "call"
+        || [
+            "session", "cache", "request", "client", "storage", "file", "image", "img", "redis",
+            "response", "workbook", "wb", "doc", "fig", "plt", "bucket", "s3",
+        ]
+        .iter()
+        .any(|w| {
+            last == *w || last.ends_with(&format!("_{w}")) || last.starts_with(&format!("{w}_"))
+        })
+    {
+        return None;
+    }
+    Some(format!("{object_text}.{method}()"))
+}

@@ -1,0 +1,332 @@
+//! Where a piece of code runs: service code, a command-line tool, a test.
+//! Shared by the reliability and observability checks, which must stay
+//! silent in CLIs, scripts, tests and examples (printing is a CLI's job, a
+//! panic in a test is a failed assertion).
+
+use ast_grep_core::tree_sitter::StrDoc;
+use ast_grep_language::SupportLang;
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub type Node<'r> = ast_grep_core::Node<'r, StrDoc<SupportLang>>;
+
+/// Path segments whose files are command-line tools, scripts or docs.
+const CLI_DIRS: &[&str] = &[
+    "scripts",
+    "script",
+    "bin",
+    "cli",
+    "tools",
+    "tool",
+    "examples",
+    "example",
+    "benches",
+    "bench",
+    "benchmarks",
+    "docs",
+    "doc",
+    "notebooks",
+    "samples",
+    "sample",
+    "demo",
+    "demos",
+];
+
+/// File names of build, task and entry-point scripts.
+const CLI_FILES: &[&str] = &[
+    "build.rs",
+    "setup.py",
+    "manage.py",
+    "noxfile.py",
+    "fabfile.py",
+    "tasks.py",
+    "conf.py",
+    "__main__.py",
+    "gulpfile.js",
+    "gruntfile.js",
+    "webpack.config.js",
+    "jest.config.js",
+    "vite.config.ts",
+    "vite.config.js",
+    "rollup.config.js",
+    "babel.config.js",
+];
+
+/// Is `rel` a command-line tool, script, example or management command by
+/// its path alone (`scripts/`, `bin/`, `cli/`, `management/commands/`,
+/// Rust `src/bin/`, `build.rs`, `setup.py`...)?
+pub fn is_cli_path(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let mut segments: Vec<&str> = lower.split('/').collect();
+    let file = segments.pop().unwrap_or("");
+    if CLI_FILES.contains(&file) {
+        return true;
+    }
+    if segments.iter().any(|s| CLI_DIRS.contains(s)) {
+        return true;
+    }
+    segments
+        .windows(2)
+        .any(|w| w[0] == "management" && w[1] == "commands")
+}
+
+/// Does the file start with `#!` (an executable script)?
+pub fn has_shebang(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').starts_with("#!")
+}
+
+/// Is `node` inside a Rust test: a `#[test]`-like function or a
+/// `#[cfg(test)]` module (attributes are the item's preceding siblings)?
+pub fn rust_in_test(node: &Node<'_>) -> bool {
+    node.ancestors().any(|a| {
+        matches!(
+            a.kind().as_ref(),
+            "function_item" | "mod_item" | "impl_item"
+        ) && attributes_of(&a).iter().any(|attr| is_test_attr(attr))
+    })
+}
+
+fn is_test_attr(attr: &str) -> bool {
+    let inner = attr
+        .trim_start_matches("#!")
+        .trim_start_matches('#')
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let words: Vec<&str> = inner
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    match words.first() {
+        Some(&"cfg") => words.contains(&"test") && !words.contains(&"not"),
+        Some(_) => words
+            .last()
+            .is_some_and(|w| *w == "test" || w.ends_with("_test") || *w == "rstest"),
+        None => false,
+    }
+}
+
+/// The text of the attributes written just before a Rust item.
+pub fn attributes_of(item: &Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for prev in item.prev_all() {
+        match prev.kind().as_ref() {
+            "attribute_item" => out.push(prev.text().to_string()),
+            "line_comment" | "block_comment" => {}
+            _ => break,
+        }
+    }
+    out
+}
+
+/// Is `node` inside a Rust `fn main` (a binary's entry point)?
+pub fn rust_in_main(node: &Node<'_>) -> bool {
+    node.ancestors()
+        .any(|a| a.kind() == "function_item" && a.field("name").is_some_and(|n| n.text() == "main"))
+}
+
+/// Does a Rust file define a top-level `fn main` (a binary crate root)?
+pub fn rust_defines_main(root: &Node<'_>) -> bool {
+    root.children()
+        .any(|c| c.kind() == "function_item" && c.field("name").is_some_and(|n| n.text() == "main"))
+}
+
+/// Is a Rust file test, bench, example, build or binary code by its path?
+pub fn rust_non_service_path(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let segments: Vec<&str> = lower.split('/').collect();
+    is_cli_path(rel)
+        || crate::paths::is_test_path(rel)
+        || segments.windows(2).any(|w| w[0] == "src" && w[1] == "bin")
+        || segments.contains(&"tests")
+}
+
+static RUST_APP: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(axum|actix_web|actix|warp|rocket|tonic|poem|salvo|tide|lambda_runtime|lambda_http|sqlx|diesel|sea_orm|mongodb|redis|lapin|rdkafka|deadpool_postgres|bb8|tokio_postgres|async_graphql|juniper)::").ok()
+});
+static RUST_LOGGING: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\b(tracing|log|hyper|tower|tower_http)::").ok());
+
+/// Does a Rust file use a web framework, RPC server or database client
+/// (application code rather than a general-purpose library)?
+pub fn rust_app_signal(text: &str) -> bool {
+    RUST_APP.as_ref().is_some_and(|r| r.is_match(text))
+}
+
+/// Application code, or code that already logs through `tracing`/`log`.
+pub fn rust_service_signal(text: &str) -> bool {
+    rust_app_signal(text) || RUST_LOGGING.as_ref().is_some_and(|r| r.is_match(text))
+}
+
+/// Is the line holding `offset` marked to be ignored for one of `codes`
+/// (`# noqa: T201`, `# nosec B110`, `// eslint-disable-line no-console`)?
+/// Only markers that name one of the equivalent codes count: a bare `noqa`
+/// or `nosec` was a decision about another tool's rules (docs/suppressions.md).
+pub fn line_suppressed(text: &str, offset: usize, codes: &[&str]) -> bool {
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..end];
+    let prev_start = text[..start.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let prev = if start == 0 {
+        ""
+    } else {
+        &text[prev_start..start]
+    };
+    let marker = |l: &str, m: &str| -> Option<String> {
+        l.find(m).map(|i| l[i + m.len()..].trim().to_string())
+    };
+    for (l, m) in [
+        (line, "noqa"),
+        (line, "nosec"),
+        (line, "eslint-disable-line"),
+        (prev, "eslint-disable-next-line"),
+    ] {
+        if let Some(rest) = marker(l, m) {
+            let rest = rest.trim_start_matches(':').trim();
+            let named = rest.split('#').next().unwrap_or("");
+            if codes.iter().any(|c| named.contains(c)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Is `node` inside Python's `if __name__ == "__main__":` block?
+pub fn py_in_main_guard(node: &Node<'_>) -> bool {
+    node.ancestors().any(|a| {
+        a.kind() == "if_statement"
+            && a.field("condition").is_some_and(|c| {
+                let t = c.text();
+                t.contains("__name__") && t.contains("__main__")
+            })
+    })
+}
+
+/// The innermost enclosing function definition (Python or JavaScript).
+pub fn enclosing_function<'r>(node: &Node<'r>) -> Option<Node<'r>> {
+    node.ancestors().find(|a| {
+        matches!(
+            a.kind().as_ref(),
+            "function_definition"
+                | "function_declaration"
+                | "function_expression"
+                | "arrow_function"
+                | "method_definition"
+                | "generator_function_declaration"
+                | "function_item"
+                | "closure_expression"
+        )
+    })
+}
+
+/// Does a receiver expression look like a logger (`logger`, `log`,
+/// `self.logger`, `app.logger`, `current_app.logger`, `logging`, `structlog`
+/// bound loggers, `LOG`, `_log`, `req.log`, `this.logger`, `winston`)?
+pub fn is_logger_receiver(text: &str) -> bool {
+    let last = text.rsplit('.').next().unwrap_or(text);
+    let lower = last.to_ascii_lowercase();
+    let lower = lower.trim_start_matches('_');
+    lower == "logging"
+        || lower == "log"
+        || lower == "logger"
+        || lower == "structlog"
+        || lower == "winston"
+        || lower == "pino"
+        || lower == "bunyan"
+        || lower == "syslog"
+        || lower.ends_with("logger")
+        || lower.ends_with("_log")
+        || lower.starts_with("log_")
+        || lower == "audit"
+}
+
+/// Is `method` a level method of a logger?
+pub fn is_log_method(method: &str) -> bool {
+    matches!(
+        method,
+        "debug"
+            | "info"
+            | "warning"
+            | "warn"
+            | "error"
+            | "exception"
+            | "critical"
+            | "fatal"
+            | "trace"
+            | "log"
+            | "msg"
+            | "notice"
+            | "verbose"
+            | "silly"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ast_grep_core::tree_sitter::LanguageExt;
+
+    #[test]
+    fn cli_paths() {
+        assert!(is_cli_path("scripts/seed.py"));
+        assert!(is_cli_path("app/management/commands/backfill.py"));
+        assert!(is_cli_path("build.rs"));
+        assert!(rust_non_service_path("src/bin/migrate.rs"));
+        assert!(rust_non_service_path("tests/api.rs"));
+        assert!(!is_cli_path("app/views.py"));
+        assert!(!rust_non_service_path("src/handlers.rs"));
+    }
+
+    #[test]
+    fn suppressions() {
+        let text = "a = 1\nprint(x)  # noqa: T201\nprint(y)  # noqa\nprint(z)  # noqa: E501\n";
+        assert!(!line_suppressed(text, 0, &["T201"]));
+        assert!(line_suppressed(text, 7, &["T201"]));
+        assert!(
+            !line_suppressed(text, 33, &["T201"]),
+            "a bare noqa is not honoured"
+        );
+        assert!(!line_suppressed(text, 52, &["T201"]));
+        let js = "// eslint-disable-next-line no-console\nconsole.log(x);\n";
+        assert!(line_suppressed(js, 40, &["no-console"]));
+    }
+
+    #[test]
+    fn test_attrs() {
+        assert!(is_test_attr("#[test]"));
+        assert!(is_test_attr("#[tokio::test]"));
+        assert!(is_test_attr("#[cfg(test)]"));
+        assert!(is_test_attr("#[cfg(all(test, feature = \"x\"))]"));
+        assert!(!is_test_attr("#[cfg(not(test))]"));
+        assert!(!is_test_attr("#[derive(Debug)]"));
+    }
+
+    /// `PRODREADY_DUMP=python:code cargo test dump_tree -- --nocapture`
+    #[test]
+    fn dump_tree() {
+        let Ok(spec) = std::env::var("PRODREADY_DUMP") else {
+            return;
+        };
+        let (lang, code) = spec.split_once(':').unwrap_or(("python", ""));
+        let lang = match lang {
+            "rust" => SupportLang::Rust,
+            "js" => SupportLang::JavaScript,
+            "ts" => SupportLang::TypeScript,
+            _ => SupportLang::Python,
+        };
+        let tree = lang.ast_grep(code);
+        for n in tree.root().dfs() {
+            let depth = n.ancestors().count();
+            println!(
+                "{}{} {:?}",
+                "  ".repeat(depth),
+                n.kind(),
+                n.text().chars().take(40).collect::<String>()
+            );
+        }
+    }
+}

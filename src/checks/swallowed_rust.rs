@@ -1,0 +1,294 @@
+//! The Rust half of `swallowed-exception`: `let _ = x.execute(..)`-style
+//! discards of a fallible I/O or database call, and `.unwrap()`/`.expect()`
+//! in application code outside tests, `fn main`, statics and lazy
+//! initialisers, and on receivers whose failure is a programming error
+//! (poisoned locks, literal regexes and parses, checked arithmetic,
+//! formatting macros).
+
+use super::servicectx::{rust_in_main, rust_in_test, Node};
+use super::Hit;
+use crate::rules::meta::{Confidence, Severity};
+
+/// Methods whose `Result` is an I/O or database outcome that must not be dropped.
+const FALLIBLE: &[&str] = &[
+    "execute",
+    "execute_many",
+    "commit",
+    "flush",
+    "write_all",
+    "save",
+    "persist",
+    "sync_all",
+    "sync_data",
+    "publish",
+    "send",
+    "write",
+    "insert",
+    "insert_one",
+    "insert_many",
+    "update",
+    "update_one",
+    "update_many",
+    "delete",
+    "delete_one",
+    "delete_many",
+    "upsert",
+];
+
+pub(super) fn rust_discard(decl: &Node<'_>, out: &mut Vec<Hit>) {
+    if decl.field("pattern").is_none_or(|p| p.text() != "_") || rust_in_test(decl) {
+        return;
+    }
+    let Some((call, method)) = decl.field("value").and_then(|v| fallible_call(&v)) else {
+        return;
+    };
+    out.push(
+        Hit::new(
+            decl.range(),
+            format!(
+                "the `Result` of `{}` is discarded with `let _ =`; a failed {method} goes unnoticed",
+                short(&call)
+            ),
+        )
+        .confidence(Confidence::Medium),
+    );
+}
+
+/// `tx.commit().await.ok();`: the error is turned into `None` and dropped.
+pub(super) fn rust_ok_discard(stmt: &Node<'_>, out: &mut Vec<Hit>) {
+    let Some(call) = stmt.children().find(|c| c.is_named()) else {
+        return;
+    };
+    if call.kind() != "call_expression"
+        || call.field("arguments").is_none_or(|a| a.text() != "()")
+        || rust_in_test(stmt)
+    {
+        return;
+    }
+    let Some(func) = call
+        .field("function")
+        .filter(|f| f.kind() == "field_expression")
+    else {
+        return;
+    };
+    if func.field("field").is_none_or(|f| f.text() != "ok") {
+        return;
+    }
+    let Some((inner, method)) = func.field("value").and_then(|v| fallible_call(&v)) else {
+        return;
+    };
+    out.push(
+        Hit::new(
+            stmt.range(),
+            format!(
+                "`.ok()` throws away the error of `{}`; a failed {method} goes unnoticed",
+                short(&inner)
+            ),
+        )
+        .confidence(Confidence::Medium),
+    );
+}
+
+/// A call (possibly awaited) whose `Result` reports an I/O or database
+/// failure: (call text, method name).
+fn fallible_call(value: &Node<'_>) -> Option<(String, String)> {
+    let awaited = value.kind() == "await_expression";
+    let call = if awaited {
+        value.children().find(|c| c.is_named())?
+    } else {
+        value.clone()
+    };
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let func = call.field("function")?;
+    let (receiver, method) = match func.kind().as_ref() {
+        "field_expression" => (
+            func.field("value")
+                .map(|v| v.text().to_string())
+                .unwrap_or_default(),
+            func.field("field")
+                .map(|f| f.text().to_string())
+                .unwrap_or_default(),
+        ),
+        "scoped_identifier" => (
+            func.field("path")
+                .map(|v| v.text().to_string())
+                .unwrap_or_default(),
+            func.field("name")
+                .map(|f| f.text().to_string())
+                .unwrap_or_default(),
+        ),
+        _ => return None,
+    };
+    if !FALLIBLE.contains(&method.as_str()) {
+        return None;
+    }
+    let recv_last = receiver
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or(&receiver)
+        .to_ascii_lowercase();
+    let channel = recv_last == "tx"
+        || recv_last.ends_with("_tx")
+        || recv_last.ends_with("sender")
+        || recv_last.contains("chan")
+        || recv_last.ends_with("_sink")
+        || recv_last == "sink";
+    let args_empty = call.field("arguments").is_none_or(|a| a.text() == "()");
+    let weak = matches!(
+        method.as_str(),
+        "insert" | "update" | "delete" | "send" | "write"
+    );
+    if channel && method == "send" {
+        return None;
+    }
+    // `map.insert(k, v)` returns an Option; only awaited or database-looking
+    // receivers are clearly fallible.
+    let db_like = [
+        "db",
+        "conn",
+        "pool",
+        "tx",
+        "txn",
+        "client",
+        "collection",
+        "repo",
+        "store",
+        "session",
+        "table",
+        "producer",
+        "file",
+        "stream",
+        "socket",
+        "writer",
+    ]
+    .iter()
+    .any(|w| recv_last.contains(w));
+    if weak && !awaited && !db_like {
+        return None;
+    }
+    if method == "write" && args_empty {
+        return None;
+    }
+    Some((call.text().to_string(), method))
+}
+
+fn short(text: &str) -> String {
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 50 {
+        format!("{}...", one.chars().take(47).collect::<String>())
+    } else {
+        one
+    }
+}
+
+pub(super) fn rust_unwrap(call: &Node<'_>, out: &mut Vec<Hit>) {
+    let Some(func) = call.field("function") else {
+        return;
+    };
+    if func.kind() != "field_expression" {
+        return;
+    }
+    let Some(field) = func.field("field") else {
+        return;
+    };
+    let method = field.text();
+    if method != "unwrap" && method != "expect" {
+        return;
+    }
+    let Some(receiver) = func.field("value") else {
+        return;
+    };
+    if infallible_receiver(&receiver)
+        || in_static_init(call)
+        || rust_in_test(call)
+        || rust_in_main(call)
+    {
+        return;
+    }
+    let what = short(&receiver.text());
+    let (message, confidence) = if method == "unwrap" {
+        (
+            format!(
+                "`.unwrap()` on `{what}` panics the worker on an error instead of returning it"
+            ),
+            Confidence::Medium,
+        )
+    } else {
+        (
+            format!("`.expect()` on `{what}` panics on an error instead of returning it"),
+            Confidence::Low,
+        )
+    };
+    out.push(
+        Hit::new(field.range().start..call.range().end, message)
+            .severity(Severity::Low)
+            .confidence(confidence),
+    );
+}
+
+/// Receivers whose failure is a programming error, not a runtime one:
+/// poisoned locks, literal regexes and literal parses.
+fn infallible_receiver(receiver: &Node<'_>) -> bool {
+    if receiver.kind() == "macro_invocation" {
+        return true;
+    }
+    if receiver.kind() == "call_expression" {
+        let args = receiver
+            .field("arguments")
+            .map(|a| a.text().to_string())
+            .unwrap_or_default();
+        let func = receiver
+            .field("function")
+            .map(|f| f.text().to_string())
+            .unwrap_or_default();
+        let method = func.rsplit(['.', ':']).next().unwrap_or("");
+        if method.starts_with("checked_") {
+            return true;
+        }
+        if args == "()"
+            && matches!(
+                method,
+                "lock" | "read" | "write" | "try_lock" | "get_mut" | "into_inner"
+            )
+        {
+            return true;
+        }
+        let literal_arg =
+            args.starts_with("(\"") || args.starts_with("(r\"") || args.starts_with("(r#\"");
+        if literal_arg
+            && (func.ends_with("Regex::new")
+                || func.ends_with("::from_str")
+                || func.ends_with("Url::parse")
+                || func.ends_with("HeaderValue::from_static"))
+        {
+            return true;
+        }
+        if method == "parse" || method == "try_into" || method == "try_from" {
+            if let Some(inner) = receiver.field("function").and_then(|f| f.field("value")) {
+                if matches!(
+                    inner.kind().as_ref(),
+                    "string_literal" | "raw_string_literal" | "integer_literal"
+                ) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+fn in_static_init(node: &Node<'_>) -> bool {
+    node.ancestors().any(|a| match a.kind().as_ref() {
+        "static_item" | "const_item" => true,
+        "macro_invocation" => a.field("macro").is_some_and(|m| {
+            m.text().ends_with("lazy_static") || m.text().ends_with("thread_local")
+        }),
+        "call_expression" => a.field("function").is_some_and(|f| {
+            let t = f.text();
+            t.ends_with("Lazy::new") || t.ends_with("LazyLock::new") || t.ends_with("get_or_init")
+        }),
+        _ => false,
+    })
+}
