@@ -80,3 +80,16 @@ fn messages_start_lower_case_without_trailing_period() {
         }
     }
 }
+
+#[test]
+fn every_rule_lives_in_its_category_folder() {
+    for rule in &builtin().rules {
+        let folder = format!("rules/{}/", rule.meta.category);
+        assert!(
+            rule.origin.starts_with(&folder),
+            "{} is in {}, expected {folder}",
+            rule.meta.id,
+            rule.origin
+        );
+    }
+}
