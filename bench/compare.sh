@@ -18,7 +18,7 @@ measure() { # name runs cmd...
   local best="" cpu="" mem=""
   for _ in $(seq "$n"); do
     /usr/bin/time -f "%e %U %S %M" -o "$work/t.txt" "$@" >/dev/null 2>&1
-    read -r w u s m <"$work/t.txt"
+    read -r w u s m < <(tail -n 1 "$work/t.txt")
     if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then
       best=$w; cpu=$(awk "BEGIN{print $u + $s}"); mem=$m
     fi

@@ -44,6 +44,26 @@ fn main() {
     }
     let with_rules = start.elapsed();
 
+    // Cost of each rule alone, on trees parsed once.
+    if std::env::args().any(|a| a == "--per-rule") {
+        let parsed: Vec<_> = files
+            .iter()
+            .map(|(f, text)| parse(f.language, f.rel_path.clone(), text.clone()))
+            .collect();
+        let mut costs: Vec<(f64, &str)> = Vec::new();
+        for (idx, rule) in registry.rules.iter().enumerate() {
+            let start = Instant::now();
+            for p in &parsed {
+                std::hint::black_box(check_parsed(p, &registry, Some(idx)));
+            }
+            costs.push((start.elapsed().as_secs_f64(), &rule.meta.id));
+        }
+        costs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (secs, id) in costs {
+            println!("{secs:>8.3} s  {id}");
+        }
+    }
+
     let mb = bytes as f64 / 1_048_576.0;
     println!(
         "files: {}  MB: {mb:.1}  rules: {}",

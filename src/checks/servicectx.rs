@@ -30,6 +30,9 @@ const CLI_DIRS: &[&str] = &[
     "sample",
     "demo",
     "demos",
+    "seeds",
+    "seeders",
+    "fixtures",
 ];
 
 /// File names of build, task and entry-point scripts.
@@ -60,6 +63,14 @@ pub fn is_cli_path(rel: &str) -> bool {
     let mut segments: Vec<&str> = lower.split('/').collect();
     let file = segments.pop().unwrap_or("");
     if CLI_FILES.contains(&file) {
+        return true;
+    }
+    // Database seed and migration runners (`prisma/seed.ts`, `seed.py`).
+    let stem = file.split('.').next().unwrap_or("");
+    if matches!(
+        stem,
+        "seed" | "seeds" | "migrate" | "populate" | "populatedb"
+    ) {
         return true;
     }
     if segments.iter().any(|s| CLI_DIRS.contains(s)) {
@@ -273,6 +284,7 @@ mod tests {
     #[test]
     fn cli_paths() {
         assert!(is_cli_path("scripts/seed.py"));
+        assert!(is_cli_path("src/prisma/seed.ts"));
         assert!(is_cli_path("app/management/commands/backfill.py"));
         assert!(is_cli_path("build.rs"));
         assert!(rust_non_service_path("src/bin/migrate.rs"));
