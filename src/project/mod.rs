@@ -228,6 +228,43 @@ pub fn run_checks(defs: &[ProjectCheckDef], facts: &ProjectFacts) -> Vec<CheckRe
     out
 }
 
+/// The shape of the "is library/capability X configured" checks: not
+/// applicable without code (or without a web framework when
+/// `needs_framework`), pass with evidence, else `missing`.
+pub fn capability_verdict(
+    f: &ProjectFacts,
+    cap: &str,
+    what: &str,
+    looked_for: &str,
+    missing: Status,
+    needs_framework: bool,
+) -> Verdict {
+    if needs_framework && f.frameworks().is_empty() {
+        return Verdict::not_applicable("no web framework");
+    }
+    if f.metrics.total_code_lines == 0 {
+        return Verdict::not_applicable("no code");
+    }
+    let ev: Vec<Evidence> = f
+        .of(FactKind::Capability)
+        .filter(|c| c.detail == cap)
+        .map(|c| Evidence::at(c, what.to_string()))
+        .collect();
+    if ev.is_empty() {
+        Verdict::new(
+            missing,
+            if f.frameworks().is_empty() {
+                format!("no {what}")
+            } else {
+                format!("no {what} found for {}", f.frameworks().join(", "))
+            },
+            vec![Evidence::missing(format!("looked for {looked_for}"))],
+        )
+    } else {
+        Verdict::new(Status::Pass, format!("{what} configured"), ev)
+    }
+}
+
 /// "pass if every item has the property, warn if some, fail if none" — the
 /// shape of the per-service and per-container checks.
 pub fn coverage_verdict(items: &[&Fact], with: &[&Fact], what: &str, property: &str) -> Verdict {

@@ -1,38 +1,8 @@
 //! Observability checks: structured logs, health endpoint, metrics, error
 //! tracking.
 
-use super::{Evidence, ProjectFacts, Status, Verdict};
+use super::{capability_verdict as capability, Evidence, ProjectFacts, Status, Verdict};
 use crate::facts::FactKind;
-
-fn capability(
-    f: &ProjectFacts,
-    cap: &str,
-    what: &str,
-    looked_for: &str,
-    missing: Status,
-    needs_framework: bool,
-) -> Verdict {
-    if needs_framework && f.frameworks().is_empty() {
-        return Verdict::not_applicable("no web framework");
-    }
-    if f.metrics.total_code_lines == 0 {
-        return Verdict::not_applicable("no code");
-    }
-    let ev: Vec<Evidence> = f
-        .of(FactKind::Capability)
-        .filter(|c| c.detail == cap)
-        .map(|c| Evidence::at(c, what.to_string()))
-        .collect();
-    if ev.is_empty() {
-        Verdict::new(
-            missing,
-            format!("no {what}"),
-            vec![Evidence::missing(format!("looked for {looked_for}"))],
-        )
-    } else {
-        Verdict::new(Status::Pass, format!("{what} configured"), ev)
-    }
-}
 
 pub fn structured_logging(f: &ProjectFacts) -> Verdict {
     capability(

@@ -1,7 +1,7 @@
 //! Security checks: rate limiting, security headers, secrets validated at
 //! startup, vulnerability scanning in CI.
 
-use super::{Evidence, ProjectFacts, Status, Verdict};
+use super::{capability_verdict, Evidence, ProjectFacts, Status, Verdict};
 use crate::facts::FactKind;
 
 fn capability_check(
@@ -11,24 +11,7 @@ fn capability_check(
     looked_for: &str,
     missing: Status,
 ) -> Verdict {
-    let frameworks = f.frameworks();
-    if frameworks.is_empty() {
-        return Verdict::not_applicable("no web framework");
-    }
-    let ev: Vec<Evidence> = f
-        .of(FactKind::Capability)
-        .filter(|c| c.detail == cap)
-        .map(|c| Evidence::at(c, what.to_string()))
-        .collect();
-    if ev.is_empty() {
-        Verdict::new(
-            missing,
-            format!("no {what} found for {}", frameworks.join(", ")),
-            vec![Evidence::missing(format!("looked for {looked_for}"))],
-        )
-    } else {
-        Verdict::new(Status::Pass, format!("{what} configured"), ev)
-    }
+    capability_verdict(f, cap, what, looked_for, missing, true)
 }
 
 pub fn rate_limiting(f: &ProjectFacts) -> Verdict {
