@@ -84,6 +84,18 @@ fn family_fixtures_match_their_expectations() {
         for f in &fn_ {
             problems.push(format!("{family}: missed {} at {}:{}", f.2, f.0, f.1));
         }
+        // The findings themselves, reviewed like code when they change.
+        let listing: Vec<String> = report
+            .findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:{}:{} [{}] {} {}: {}",
+                    f.path, f.line, f.column, f.severity, f.confidence, f.rule_id, f.message
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(format!("family_{family}"), listing.join("\n"));
         let pct = |a: usize, b: usize| {
             if b == 0 {
                 "n/a".to_string()
