@@ -12,7 +12,10 @@ fn replay(target: &str, run: fn(&[u8])) -> usize {
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
     entries.sort();
-    for path in entries.into_iter().filter(|p| p.is_file() && !p.ends_with(".gitkeep")) {
+    for path in entries
+        .into_iter()
+        .filter(|p| p.is_file() && !p.ends_with(".gitkeep"))
+    {
         let data = std::fs::read(&path).expect("read regression input");
         run(&data);
         n += 1;
