@@ -2,27 +2,10 @@
 //! `names::is_secret_name` (generic `*_key` names such as `cache_key` are
 //! not secrets; counts, flags, timestamps and parser positions are not).
 
-use super::names::is_secret_name;
+use super::names::{is_secret_name, SECRET_WORDS};
 
-const STRONG: &[&str] = &[
-    "secret",
-    "password",
-    "passwd",
-    "pwd",
-    "token",
-    "apikey",
-    "privatekey",
-    "accesskey",
-    "credential",
-    "signingkey",
-    "encryptionkey",
-    "authkey",
-    "passphrase",
-    "masterkey",
-    "fernetkey",
-    "sessionkey",
-    "bearer",
-];
+/// Beyond [`SECRET_WORDS`]: session keys and bearer tokens.
+const STRONG_EXTRA: &[&str] = &["sessionkey", "bearer"];
 const SAFE_SUFFIX: &[&str] = &[
     "tokens",
     "changedat",
@@ -161,7 +144,10 @@ pub fn secret_name(name: &str) -> bool {
         "prevtoken",
         "previoustoken",
     ];
-    STRONG.iter().any(|w| compact.contains(w))
+    SECRET_WORDS
+        .iter()
+        .chain(STRONG_EXTRA)
+        .any(|w| compact.contains(w))
         && !NOT_CREDENTIAL.iter().any(|w| compact.contains(w))
         && !SAFE_SUFFIX.iter().any(|s| compact.ends_with(s))
         && !SAFE_PREFIX

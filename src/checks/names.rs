@@ -1,30 +1,33 @@
 //! What identifiers and values look like: secret names, password names,
 //! placeholder values. Shared by the secret and hashing checks.
 
+/// Words that make a name secret wherever they occur in it (matched against
+/// the name lower-cased with `_`/`-` removed).
+pub const SECRET_WORDS: &[&str] = &[
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "token",
+    "apikey",
+    "privatekey",
+    "accesskey",
+    "credential",
+    "signingkey",
+    "encryptionkey",
+    "authkey",
+    "passphrase",
+    "clientsecret",
+    "masterkey",
+    "fernetkey",
+];
+
 /// Does a variable, setting or environment name hold a secret?
 /// `JWT_SECRET`, `apiKey`, `DB_PASSWORD`, `stripe_token` yes; `PORT`,
 /// `PUBLIC_KEY_PATH`, `TOKEN_TTL`, `SECRET_NAME` no.
 pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase().replace('-', "_");
     let compact = lower.replace('_', "");
-    const YES: &[&str] = &[
-        "secret",
-        "password",
-        "passwd",
-        "pwd",
-        "token",
-        "apikey",
-        "privatekey",
-        "accesskey",
-        "credential",
-        "signingkey",
-        "encryptionkey",
-        "authkey",
-        "passphrase",
-        "clientsecret",
-        "masterkey",
-        "fernetkey",
-    ];
     const NO: &[&str] = &[
         "public",
         "publishable",
@@ -63,7 +66,7 @@ pub fn is_secret_name(name: &str) -> bool {
         "label",
         "placeholder",
     ];
-    let yes = YES.iter().any(|w| compact.contains(w))
+    let yes = SECRET_WORDS.iter().any(|w| compact.contains(w))
         || lower.ends_with("_key")
         || lower == "key"
         || lower.ends_with("key") && lower.contains("api");

@@ -2,6 +2,8 @@
 //! `hardcoded-secret`: filters for code (names, labels, formats, prose) and
 //! for generic config files.
 
+use super::names::SECRET_WORDS;
+
 /// In a generic config file, a password/secret/token key whose value is a
 /// single token mixing letters with digits or symbols (`db_password:
 /// s3cret!`), not a word (`password: Passwort`) or prose.
@@ -140,26 +142,10 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     }
     // `SYS_KEY = "include"`: a name that is only `*_key` holds a secret
     // only when the value is more than a plain word.
-    let strong = [
-        "secret",
-        "passw",
-        "pwd",
-        "token",
-        "apikey",
-        "privatekey",
-        "accesskey",
-        "credential",
-        "signingkey",
-        "encryptionkey",
-        "authkey",
-        "passphrase",
-        "masterkey",
-        "fernetkey",
-        "hmackey",
-        "licensekey",
-    ]
-    .iter()
-    .any(|w| compact.contains(w));
+    let strong = SECRET_WORDS
+        .iter()
+        .chain(&["passw", "hmackey", "licensekey"])
+        .any(|w| compact.contains(w));
     if !strong && v.chars().all(|c| c.is_ascii_alphabetic()) {
         return false;
     }
