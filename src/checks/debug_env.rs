@@ -18,25 +18,14 @@ pub struct DebugEnabled;
 /// Variables that switch a framework's debug mode on.
 const NAMES: &[&str] = &["FLASK_DEBUG", "DJANGO_DEBUG", "FLASK_ENV", "APP_DEBUG"];
 
-const DEV_TOKENS: &[&str] = &[
-    "local",
-    "dev",
-    "develop",
-    "development",
-    "test",
-    "tests",
-    "testing",
-    "ci",
-    "debug",
-    "example",
-    "sample",
-    "sandbox",
-];
-
+/// Development paths: the settings tokens (`local`, `dev`, `test`...) plus
+/// deployment sandboxes.
 fn is_dev_path(rel: &str) -> bool {
-    rel.to_ascii_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|t| DEV_TOKENS.contains(&t))
+    super::settings_flags::has_dev_token(rel)
+        || rel
+            .to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|t| t == "sandbox")
 }
 
 fn is_on(name: &str, value: &str) -> bool {

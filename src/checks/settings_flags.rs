@@ -60,7 +60,7 @@ const DEV_TOKENS: &[&str] = &[
     "sample",
 ];
 
-fn has_dev_token(name: &str) -> bool {
+pub(super) fn has_dev_token(name: &str) -> bool {
     name.to_ascii_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
         .any(|t| DEV_TOKENS.contains(&t))
