@@ -221,9 +221,9 @@ pub fn check_parsed_until(
     let wanted = |idx: usize| only.is_none_or(|o| o == idx);
     let mut hits: Vec<(usize, Hit)> = Vec::new();
 
-    if let Some(tree) = file.code() {
+    if let Some(nodes) = file.nodes() {
         if let Some(index) = registry.ast_index(file.language) {
-            for (visited, node) in tree.root().dfs().enumerate() {
+            for (visited, node) in nodes.all().enumerate() {
                 if visited % CLOCK_EVERY == CLOCK_EVERY - 1 && expired() {
                     complete = false;
                     break;

@@ -89,13 +89,10 @@ pub fn measure(file: &ParsedFile) -> FileMetrics {
         is_test: is_test_path(&file.rel_path),
         ..FileMetrics::default()
     };
-    let Some(tree) = file.code() else { return m };
+    let Some(nodes) = file.nodes() else { return m };
     match file.language {
         Language::Python => {
-            for node in tree.root().dfs() {
-                if node.kind() != "function_definition" {
-                    continue;
-                }
+            for node in nodes.of_kind("function_definition") {
                 let name = node
                     .field("name")
                     .map(|n| n.text().to_string())
@@ -136,10 +133,9 @@ pub fn measure(file: &ParsedFile) -> FileMetrics {
             }
         }
         Language::TypeScript | Language::Tsx => {
-            m.ts_any = tree
-                .root()
-                .dfs()
-                .filter(|n| n.kind() == "predefined_type" && n.text() == "any")
+            m.ts_any = nodes
+                .of_kind("predefined_type")
+                .filter(|n| n.text() == "any")
                 .count();
         }
         _ => {}

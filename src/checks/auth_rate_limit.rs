@@ -18,6 +18,7 @@
 use super::limits_common::{py_kwarg, py_positional, strip_quotes, N};
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use regex::Regex;
@@ -27,12 +28,11 @@ pub struct AuthRateLimit;
 
 impl Check for AuthRateLimit {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else { return };
-        let root = tree.root();
+        let Some(nodes) = file.nodes() else { return };
         match file.language {
-            Language::Python => python(file, &root, out),
+            Language::Python => python(file, nodes, out),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
-                super::auth_rate_limit_js::js(file, &root, out)
+                super::auth_rate_limit_js::js(file, nodes, out)
             }
             _ => {}
         }
@@ -121,27 +121,26 @@ pub(super) fn is_auth_path(path: &str) -> bool {
     AUTH_PATH.is_match(path) && !NOT_AUTH.is_match(path)
 }
 
-fn python(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
     // App-wide limiters visible in this file.
     if text.contains("SlowAPIMiddleware")
         || text.contains("default_limits")
         || BLUEPRINT_LIMIT.is_match(text)
-        || root.dfs().any(|n| {
-            n.kind() == "call"
-                && n.field("function").is_some_and(|f| {
-                    let f = f.text();
-                    f.ends_with("APIRouter") || f.ends_with("FastAPI") || f.ends_with("Blueprint")
-                })
-                && n.field("arguments")
-                    .is_some_and(|a| LIMIT_WORD.is_match(&a.text()))
+        || nodes.of_kind("call").any(|n| {
+            n.field("function").is_some_and(|f| {
+                let f = f.text();
+                f.ends_with("APIRouter") || f.ends_with("FastAPI") || f.ends_with("Blueprint")
+            }) && n
+                .field("arguments")
+                .is_some_and(|a| LIMIT_WORD.is_match(&a.text()))
         })
     {
         return;
     }
     let is_django = text.contains("django") || text.contains("rest_framework");
 
-    for node in root.dfs() {
+    for node in nodes.of_kinds(&["function_definition", "class_definition", "call"]) {
         match node.kind().as_ref() {
             "function_definition" => py_function(&node, is_django, out),
             "class_definition" => super::auth_rate_limit_django::py_class(&node, out),

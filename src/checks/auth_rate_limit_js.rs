@@ -8,6 +8,7 @@ use super::auth_rate_limit::{
 };
 use super::limits_common::{js_args, strip_quotes, N};
 use super::Hit;
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
 use regex::Regex;
@@ -35,19 +36,17 @@ fn is_limiter_arg(a: &N<'_>) -> bool {
     }
 }
 
-pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
     // App-wide: app.use(rateLimit(...)), fastify.register(rateLimit, ...).
-    let global = root.dfs().any(|n| {
-        n.kind() == "call_expression"
-            && n.field("function").is_some_and(|f| {
-                f.kind() == "member_expression"
-                    && f.field("property")
-                        .is_some_and(|p| matches!(p.text().as_ref(), "use" | "register"))
-            })
-            && js_args(&n)
-                .iter()
-                .any(|a| a.kind() != "string" && is_limiter_arg(a))
+    let global = nodes.of_kind("call_expression").any(|n| {
+        n.field("function").is_some_and(|f| {
+            f.kind() == "member_expression"
+                && f.field("property")
+                    .is_some_and(|p| matches!(p.text().as_ref(), "use" | "register"))
+        }) && js_args(&n)
+            .iter()
+            .any(|a| a.kind() != "string" && is_limiter_arg(a))
     });
     if global {
         return;
@@ -58,10 +57,10 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
         && is_auth_path(&path.replace("/route.", "/x."))
         && !BODY_LIMIT.is_match(text)
     {
-        if let Some(f) = root.dfs().find(|n| {
-            n.kind() == "function_declaration"
-                && n.field("name").is_some_and(|x| x.text() == "POST")
-        }) {
+        if let Some(f) = nodes
+            .of_kind("function_declaration")
+            .find(|n| n.field("name").is_some_and(|x| x.text() == "POST"))
+        {
             let (what, sev) = purpose(&path);
             out.push(
                 Hit::new(
@@ -76,7 +75,7 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
             );
         }
     }
-    for node in root.dfs() {
+    for node in nodes.of_kinds(&["call_expression", "method_definition"]) {
         match node.kind().as_ref() {
             "call_expression" => js_route_call(&node, out),
             "method_definition" => nest_method(&node, out),

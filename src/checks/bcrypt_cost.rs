@@ -15,13 +15,13 @@ pub struct BcryptCost;
 
 impl Check for BcryptCost {
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else { return };
+        let Some(nodes) = file.nodes() else { return };
         super::localflow::begin_file();
         if !file.text.to_ascii_lowercase().contains("bcrypt") {
             return;
         }
-        let imports = (file.language == Language::Python).then(|| Imports::collect(tree));
-        for node in tree.root().dfs() {
+        let imports = (file.language == Language::Python).then(|| Imports::collect(nodes));
+        for node in nodes.of_kinds(&["call", "call_expression"]) {
             let found = match (file.language, node.kind().as_ref(), &imports) {
                 (Language::Python, "call", Some(imports)) => python(&node, imports),
                 (

@@ -7,9 +7,10 @@
 //! keys; node-postgres `connectionTimeoutMillis: 0` and mysql
 //! `queueLimit: 0` (wait or queue forever).
 
-use super::limits_common::{js_args, py_kwarg, strip_quotes, N};
+use super::limits_common::{js_args, py_kwarg, strip_quotes};
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 
@@ -17,11 +18,10 @@ pub struct DbPool;
 
 impl Check for DbPool {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else { return };
-        let root = tree.root();
+        let Some(nodes) = file.nodes() else { return };
         match file.language {
-            Language::Python => python(file, &root, out),
-            Language::JavaScript | Language::TypeScript | Language::Tsx => js(&root, out),
+            Language::Python => python(file, nodes, out),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => js(nodes, out),
             _ => {}
         }
     }
@@ -54,12 +54,12 @@ const ENGINES: &[&str] = &[
     "engine_from_config",
 ];
 
-fn python(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let sqlalchemy = file.text.contains("sqlalchemy") || file.text.contains("SQLALCHEMY");
     if !sqlalchemy {
         return;
     }
-    for node in root.dfs() {
+    for node in nodes.of_kinds(&["call", "pair", "assignment"]) {
         match node.kind().as_ref() {
             "call" => {
                 let Some(func) = node.field("function") else {
@@ -141,8 +141,8 @@ fn python(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     }
 }
 
-fn js(root: &N<'_>, out: &mut Vec<Hit>) {
-    for node in root.dfs() {
+fn js(nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
+    for node in nodes.of_kinds(&["new_expression", "call_expression"]) {
         let ctor = match node.kind().as_ref() {
             "new_expression" => node.field("constructor").map(|c| c.text().to_string()),
             "call_expression" => node.field("function").map(|c| c.text().to_string()),

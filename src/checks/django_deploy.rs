@@ -60,16 +60,15 @@ impl Check for DjangoDeploy {
         if is_dev_settings_path(rel) {
             return;
         }
-        let Some(tree) = file.code() else {
+        let Some(nodes) = file.nodes() else {
             return;
         };
-        let root = tree.root();
         // Every name assigned anywhere in the file (module level, inside
         // `if not DEBUG:` blocks...), with its value.
         let mut assigned: Vec<(String, String, std::ops::Range<usize>)> = Vec::new();
         let mut star_import = false;
         let mut imports_django = false;
-        for node in root.dfs() {
+        for node in nodes.of_kinds(&["assignment", "import_from_statement", "import_statement"]) {
             match node.kind().as_ref() {
                 "assignment" => {
                     if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {

@@ -10,10 +10,11 @@
 //! calls it covers. This file holds the dispatch and the Python half; see
 //! `http_timeout_js` and `http_timeout_rust` for the others.
 
-use super::limits_common::{py_has_kw_splat, py_kwarg, py_positional, N};
+use super::limits_common::{py_has_kw_splat, py_kwarg, py_positional};
 use super::pyimports::Imports;
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use regex::Regex;
@@ -25,14 +26,13 @@ pub struct HttpTimeout;
 
 impl Check for HttpTimeout {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else { return };
-        let root = tree.root();
+        let Some(nodes) = file.nodes() else { return };
         match file.language {
-            Language::Python => python(file, &root, tree, out),
+            Language::Python => python(file, nodes, out),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
-                super::http_timeout_js::js(file, &root, out)
+                super::http_timeout_js::js(file, nodes, out)
             }
-            Language::Rust => super::http_timeout_rust::rust(file, &root, out),
+            Language::Rust => super::http_timeout_rust::rust(file, nodes, out),
             _ => {}
         }
     }
@@ -51,9 +51,13 @@ static SESSION_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Names bound to the value of calls resolving to one of `ctors`, by
 /// assignment (`s = requests.Session()`) or `with ... as s`.
-fn bound_names(root: &N<'_>, imports: &Imports, ctors: &[&str]) -> Vec<(String, Range<usize>)> {
+fn bound_names(
+    nodes: &NodeIndex<'_>,
+    imports: &Imports,
+    ctors: &[&str],
+) -> Vec<(String, Range<usize>)> {
     let mut names = Vec::new();
-    for node in root.dfs() {
+    for node in nodes.of_kinds(&["assignment", "as_pattern"]) {
         let (target, value) = match node.kind().as_ref() {
             "assignment" => (node.field("left"), node.field("right")),
             "as_pattern" => (node.field("alias"), node.child(0)),
@@ -75,7 +79,7 @@ fn bound_names(root: &N<'_>, imports: &Imports, ctors: &[&str]) -> Vec<(String, 
     names
 }
 
-fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &mut Vec<Hit>) {
+fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     if ![
         "requests",
         "httpx",
@@ -90,21 +94,20 @@ fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &
     {
         return;
     }
-    let imports = Imports::collect(tree);
+    let imports = Imports::collect(nodes);
     let session_default = SESSION_DEFAULT.is_match(&file.text)
-        || root.dfs().any(|c| {
-            c.kind() == "class_definition"
-                && c.field("superclasses").is_some_and(|s| {
-                    let s = s.text();
-                    s.contains("Session") || s.contains("HTTPAdapter")
-                })
-                && c.field("body")
-                    .is_some_and(|b| b.text().contains("timeout"))
+        || nodes.of_kind("class_definition").any(|c| {
+            c.field("superclasses").is_some_and(|s| {
+                let s = s.text();
+                s.contains("Session") || s.contains("HTTPAdapter")
+            }) && c
+                .field("body")
+                .is_some_and(|b| b.text().contains("timeout"))
         });
     let socket_default = file.text.contains("setdefaulttimeout(");
     let per_call_timeout = file.text.contains("timeout=");
     let sessions = bound_names(
-        root,
+        nodes,
         &imports,
         &[
             "requests.Session",
@@ -112,11 +115,11 @@ fn python(file: &ParsedFile, root: &N<'_>, tree: &crate::parse::CodeTree, out: &
             "requests.sessions.Session",
         ],
     );
-    let httpx_clients = bound_names(root, &imports, &["httpx.Client", "httpx.AsyncClient"]);
+    let httpx_clients = bound_names(nodes, &imports, &["httpx.Client", "httpx.AsyncClient"]);
     // Session creations whose calls lack a timeout: start -> (range, first call).
     let mut pending: BTreeMap<usize, (Range<usize>, String)> = BTreeMap::new();
 
-    for call in root.dfs().filter(|n| n.kind() == "call") {
+    for call in nodes.of_kind("call") {
         let Some(func) = call.field("function") else {
             continue;
         };

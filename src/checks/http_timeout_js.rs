@@ -4,11 +4,15 @@
 //! timeout. Browser code is recognised (imports, `.tsx`/`.jsx`, front-end
 //! folders) so that `fetch` there stays silent and axios is low confidence.
 
-use super::limits_common::{import_source, js_args, js_module_names, js_obj_has, KeyState, N};
+use super::limits_common::{
+    bound_by_import, import_source, js_args, js_imports, js_module_names, js_obj_has, KeyState, N,
+};
 use super::Hit;
 use crate::lang::Language;
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
+use std::collections::HashSet;
 
 const SERVER_MODULES: &[&str] = &[
     "express",
@@ -34,11 +38,11 @@ const SERVER_MODULES: &[&str] = &[
     "@prisma/client",
 ];
 
-fn is_server_file(file: &ParsedFile, root: &N<'_>) -> bool {
+fn is_server_file(file: &ParsedFile, nodes: &NodeIndex<'_>) -> bool {
     let path = file.rel_path.to_ascii_lowercase();
     let mut server_import = false;
     let mut browser_import = false;
-    for n in root.dfs() {
+    for n in js_imports(nodes) {
         if let Some(s) = import_source(&n) {
             server_import |= SERVER_MODULES.contains(&s.as_str()) || s.starts_with("@nestjs/");
             browser_import |= BROWSER_MODULES.contains(&s.as_str());
@@ -68,7 +72,7 @@ fn is_server_file(file: &ParsedFile, root: &N<'_>) -> bool {
     path_hint && !browser && !static_dir
 }
 
-fn is_browser_file(file: &ParsedFile, root: &N<'_>) -> bool {
+fn is_browser_file(file: &ParsedFile, nodes: &NodeIndex<'_>) -> bool {
     let path = file.rel_path.to_ascii_lowercase();
     let front_dir = path.split('/').any(|seg| {
         matches!(
@@ -94,8 +98,7 @@ fn is_browser_file(file: &ParsedFile, root: &N<'_>) -> bool {
         || path.ends_with(".jsx")
         || path.ends_with(".vue")
         || (front_dir && !path.contains("api/"))
-        || root
-            .dfs()
+        || js_imports(nodes)
             .any(|n| import_source(&n).is_some_and(|s| BROWSER_MODULES.contains(&s.as_str())))
 }
 
@@ -109,35 +112,33 @@ const BROWSER_MODULES: &[&str] = &[
     "preact",
 ];
 
-pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
-    let mut axios = js_module_names(root, &["axios"]);
+    let mut axios = js_module_names(nodes, &["axios"]);
     axios.insert("axios".to_string());
-    let got = js_module_names(root, &["got"]);
-    let superagent = js_module_names(root, &["superagent"]);
-    let node_fetch = js_module_names(root, &["node-fetch", "undici"]);
-    let node_http = js_module_names(root, &["http", "https", "node:http", "node:https"]);
+    let got = js_module_names(nodes, &["got"]);
+    let superagent = js_module_names(nodes, &["superagent"]);
+    let node_fetch = js_module_names(nodes, &["node-fetch", "undici"]);
+    let node_http = js_module_names(nodes, &["http", "https", "node:http", "node:https"]);
     let http_timeout_elsewhere =
         text.contains(".setTimeout(") || text.contains("'timeout'") || text.contains("\"timeout\"");
     let axios_defaults = text.contains("defaults.timeout") || text.contains("config.timeout =");
-    let server = text.contains("fetch(") && is_server_file(file, root);
+    let server = text.contains("fetch(") && is_server_file(file, nodes);
     // A local function or variable named `fetch` shadows the global one.
-    let own_fetch = (root.dfs().any(|n| {
-        matches!(
-            n.kind().as_ref(),
-            "function_declaration" | "variable_declarator"
-        ) && n.field("name").is_some_and(|x| x.text() == "fetch")
-    }) && !node_fetch.contains("fetch"))
+    let own_fetch = (nodes
+        .of_kinds(&["function_declaration", "variable_declarator"])
+        .any(|n| n.field("name").is_some_and(|x| x.text() == "fetch"))
+        && !node_fetch.contains("fetch"))
         // `import fetch from "@/utils/fetch"`: a wrapper that may set its own timeout.
-        || wrapper_fetch(root);
-    let browser = (text.contains("axios") || text.contains("got")) && is_browser_file(file, root);
+        || wrapper_fetch(nodes);
+    let browser = (text.contains("axios") || text.contains("got")) && is_browser_file(file, nodes);
     let conf = if browser {
         Confidence::Low
     } else {
         Confidence::High
     };
 
-    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+    for call in nodes.of_kind("call_expression") {
         let Some(func) = call.field("function") else {
             continue;
         };
@@ -301,11 +302,16 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
 }
 
 /// Is `fetch` imported from a module other than a fetch library?
-fn wrapper_fetch(root: &N<'_>) -> bool {
+fn wrapper_fetch(nodes: &NodeIndex<'_>) -> bool {
     const LIBS: &[&str] = &["node-fetch", "undici", "cross-fetch", "isomorphic-fetch"];
-    root.dfs().any(|n| {
+    js_imports(nodes).any(|n| {
         import_source(&n).is_some_and(|src| {
-            !LIBS.contains(&src.as_str()) && js_module_names(&n, &[src.as_str()]).contains("fetch")
+            if LIBS.contains(&src.as_str()) {
+                return false;
+            }
+            let mut names = HashSet::new();
+            bound_by_import(&n, &mut names);
+            names.contains("fetch")
         })
     })
 }

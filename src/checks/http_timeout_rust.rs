@@ -5,6 +5,7 @@
 
 use super::limits_common::N;
 use super::Hit;
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
 use regex::Regex;
@@ -12,14 +13,14 @@ use std::sync::LazyLock;
 
 /// `ureq::get(url).call()` on the default agent: ureq sets no read or
 /// overall timeout unless an agent configures one.
-fn ureq(text: &str, root: &N<'_>, out: &mut Vec<Hit>) {
+fn ureq(text: &str, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let agent_timeout = text.contains("timeout_global")
         || text.contains("timeout_read")
         || RUST_TIMEOUT.is_match(text) && text.contains("AgentBuilder");
     if agent_timeout {
         return;
     }
-    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+    for call in nodes.of_kind("call_expression") {
         let f = call
             .field("function")
             .map(|f| f.text().replace(char::is_whitespace, ""))
@@ -33,7 +34,7 @@ fn ureq(text: &str, root: &N<'_>, out: &mut Vec<Hit>) {
                 | "ureq::delete"
                 | "ureq::head"
                 | "ureq::request"
-        ) || in_rust_test(root, call.range().start)
+        ) || in_rust_test(&call)
         {
             continue;
         }
@@ -57,43 +58,35 @@ fn ureq(text: &str, root: &N<'_>, out: &mut Vec<Hit>) {
     }
 }
 
-/// Is the byte offset inside a `mod tests` or a `#[test]`/`#[tokio::test]` function?
-fn in_rust_test(root: &N<'_>, offset: usize) -> bool {
-    root.dfs().any(|n| {
-        let r = n.range();
-        if !(r.start <= offset && offset < r.end) {
-            return false;
-        }
-        match n.kind().as_ref() {
-            "mod_item" => n
-                .field("name")
-                .is_some_and(|m| m.text() == "tests" || m.text() == "test"),
-            "function_item" => n
-                .prev_all()
-                .take_while(|p| p.kind() == "attribute_item")
-                .any(|a| a.text().contains("test")),
-            _ => false,
-        }
+/// Is `node` inside a `mod tests` or a `#[test]`/`#[tokio::test]` function?
+fn in_rust_test(node: &N<'_>) -> bool {
+    node.ancestors().any(|n| match n.kind().as_ref() {
+        "mod_item" => n
+            .field("name")
+            .is_some_and(|m| m.text() == "tests" || m.text() == "test"),
+        "function_item" => n
+            .prev_all()
+            .take_while(|p| p.kind() == "attribute_item")
+            .any(|a| a.text().contains("test")),
+        _ => false,
     })
 }
 
 static RUST_TIMEOUT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\.(timeout|read_timeout)\s*\(").expect("constant regex"));
 
-pub(super) fn rust(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+pub(super) fn rust(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
     if text.contains("ureq") {
-        ureq(text, root, out);
+        ureq(text, nodes, out);
     }
     if !text.contains("reqwest") {
         return;
     }
     // Is a bare `Client` the async reqwest client?
-    let async_client = root.dfs().any(|n| {
-        n.kind() == "use_declaration" && {
-            let t = n.text();
-            t.contains("reqwest") && !t.contains("blocking") && t.contains("Client")
-        }
+    let async_client = nodes.of_kind("use_declaration").any(|n| {
+        let t = n.text();
+        t.contains("reqwest") && !t.contains("blocking") && t.contains("Client")
     });
     let is_builder = |f: &str| {
         f == "reqwest::Client::builder"
@@ -107,7 +100,7 @@ pub(super) fn rust(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
     };
     // Each builder call with the outermost call of its method chain.
     let mut builders = Vec::new();
-    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+    for call in nodes.of_kind("call_expression") {
         if is_builder(&fname(&call)) {
             let mut top = call.clone();
             while let Some(p) = top.parent() {
@@ -117,15 +110,22 @@ pub(super) fn rust(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
                     break;
                 }
             }
-            builders.push((call.range(), top.range(), top.text().to_string()));
+            builders.push((
+                call.range(),
+                top.range(),
+                top.text().to_string(),
+                in_rust_test(&call),
+            ));
         }
     }
     // Timeouts set on single requests (outside any builder chain).
-    let per_request = RUST_TIMEOUT
-        .find_iter(text)
-        .any(|m| !builders.iter().any(|(_, top, _)| top.contains(&m.start())));
-    for (call, _, chain) in &builders {
-        if in_rust_test(root, call.start) {
+    let per_request = RUST_TIMEOUT.find_iter(text).any(|m| {
+        !builders
+            .iter()
+            .any(|(_, top, _, _)| top.contains(&m.start()))
+    });
+    for (call, _, chain, in_test) in &builders {
+        if *in_test {
             continue;
         }
         if chain.contains(".build()") && !RUST_TIMEOUT.is_match(chain) && !per_request {
@@ -135,9 +135,9 @@ pub(super) fn rust(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
             ));
         }
     }
-    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+    for call in nodes.of_kind("call_expression") {
         let f = fname(&call);
-        if in_rust_test(root, call.range().start) {
+        if in_rust_test(&call) {
             continue;
         }
         if f == "reqwest::get" {

@@ -7,6 +7,7 @@ use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::Node;
 use ast_grep_language::SupportLang;
 
+use crate::parse::nodes::NodeIndex;
 use std::collections::HashSet;
 
 pub type N<'r> = Node<'r, StrDoc<SupportLang>>;
@@ -194,53 +195,62 @@ pub fn import_source(node: &N<'_>) -> Option<String> {
     }
 }
 
+/// The nodes [`import_source`] can name a module for.
+pub fn js_imports<'a, 't>(nodes: &'a NodeIndex<'t>) -> impl Iterator<Item = N<'t>> + 'a {
+    nodes.of_kinds(&["import_statement", "call_expression"])
+}
+
 /// Local names bound to a module's default export / namespace.
-pub fn js_module_names(root: &N<'_>, modules: &[&str]) -> HashSet<String> {
+pub fn js_module_names(nodes: &NodeIndex<'_>, modules: &[&str]) -> HashSet<String> {
     let mut names = HashSet::new();
-    for node in root.dfs() {
+    for node in js_imports(nodes) {
         let Some(src) = import_source(&node) else {
             continue;
         };
-        if !modules.contains(&src.as_str()) {
-            continue;
+        if modules.contains(&src.as_str()) {
+            bound_by_import(&node, &mut names);
         }
-        if node.kind() == "import_statement" {
-            for n in node.dfs() {
-                match n.kind().as_ref() {
-                    "import_clause" => {
-                        for c in n.children().filter(|c| c.kind() == "identifier") {
-                            names.insert(c.text().to_string());
-                        }
+    }
+    names
+}
+
+/// The local names one import (`import x from`, `const { a } = require()`) binds.
+pub fn bound_by_import(node: &N<'_>, names: &mut HashSet<String>) {
+    if node.kind() == "import_statement" {
+        for n in node.dfs() {
+            match n.kind().as_ref() {
+                "import_clause" => {
+                    for c in n.children().filter(|c| c.kind() == "identifier") {
+                        names.insert(c.text().to_string());
                     }
-                    "namespace_import" => {
-                        for c in n.children().filter(|c| c.kind() == "identifier") {
-                            names.insert(c.text().to_string());
-                        }
-                    }
-                    "import_specifier" => {
-                        let name = n.field("alias").or_else(|| n.field("name"));
-                        if let Some(name) = name {
-                            names.insert(name.text().to_string());
-                        }
-                    }
-                    _ => {}
                 }
+                "namespace_import" => {
+                    for c in n.children().filter(|c| c.kind() == "identifier") {
+                        names.insert(c.text().to_string());
+                    }
+                }
+                "import_specifier" => {
+                    let name = n.field("alias").or_else(|| n.field("name"));
+                    if let Some(name) = name {
+                        names.insert(name.text().to_string());
+                    }
+                }
+                _ => {}
             }
-        } else if let Some(decl) = node.ancestors().find(|a| a.kind() == "variable_declarator") {
-            if let Some(name) = decl.field("name") {
-                if name.kind() == "identifier" {
-                    names.insert(name.text().to_string());
-                } else {
-                    for c in name.dfs() {
-                        if c.kind() == "shorthand_property_identifier_pattern" {
-                            names.insert(c.text().to_string());
-                        }
+        }
+    } else if let Some(decl) = node.ancestors().find(|a| a.kind() == "variable_declarator") {
+        if let Some(name) = decl.field("name") {
+            if name.kind() == "identifier" {
+                names.insert(name.text().to_string());
+            } else {
+                for c in name.dfs() {
+                    if c.kind() == "shorthand_property_identifier_pattern" {
+                        names.insert(c.text().to_string());
                     }
                 }
             }
         }
     }
-    names
 }
 
 #[cfg(test)]

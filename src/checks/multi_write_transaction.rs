@@ -26,7 +26,7 @@ const MANAGER_WRITES: &[&str] = &[
 
 impl Check for MultiWriteTransaction {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else {
+        let Some(nodes) = file.nodes() else {
             return;
         };
         if file.rel_path.split('/').any(|s| s == "migrations")
@@ -34,8 +34,8 @@ impl Check for MultiWriteTransaction {
         {
             return;
         }
-        for func in tree.root().dfs() {
-            if func.kind() != "function_definition" || decorated_atomic(&func) {
+        for func in nodes.of_kind("function_definition") {
+            if decorated_atomic(&func) {
                 continue;
             }
             let Some(name) = func.field("name") else {

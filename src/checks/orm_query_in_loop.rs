@@ -41,7 +41,7 @@ const SESSION_READS: &[&str] = &["query", "get", "execute", "scalars", "scalar"]
 
 impl Check for OrmQueryInLoop {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else {
+        let Some(nodes) = file.nodes() else {
             return;
         };
         // Data migrations run once, offline: a query per row is their normal shape.
@@ -49,7 +49,7 @@ impl Check for OrmQueryInLoop {
             return;
         }
         let mut seen: Vec<usize> = Vec::new();
-        for node in tree.root().dfs() {
+        for node in nodes.of_kinds(&["for_statement", "for_in_clause"]) {
             let (var, iter, body): (Node<'_>, Node<'_>, Node<'_>) = match node.kind().as_ref() {
                 "for_statement" => {
                     match (node.field("left"), node.field("right"), node.field("body")) {

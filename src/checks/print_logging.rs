@@ -123,7 +123,7 @@ fn py_service_path(rel: &str) -> bool {
 
 impl Check for PrintLogging {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else {
+        let (Some(tree), Some(nodes)) = (file.code(), file.nodes()) else {
             return;
         };
         let rel = file.rel_path.as_str();
@@ -140,12 +140,10 @@ impl Check for PrintLogging {
                 if !service && (has_guard || !py_service_path(rel)) {
                     return;
                 }
-                for node in tree.root().dfs() {
-                    if node.kind() != "call"
-                        || node.field("function").is_none_or(|f| {
-                            !matches!(f.text().as_ref(), "print" | "pprint" | "pprint.pprint")
-                        })
-                    {
+                for node in nodes.of_kind("call") {
+                    if node.field("function").is_none_or(|f| {
+                        !matches!(f.text().as_ref(), "print" | "pprint" | "pprint.pprint")
+                    }) {
                         continue;
                     }
                     let args = node
@@ -192,10 +190,7 @@ impl Check for PrintLogging {
                 if !server {
                     return;
                 }
-                for node in tree.root().dfs() {
-                    if node.kind() != "call_expression" {
-                        continue;
-                    }
+                for node in nodes.of_kind("call_expression") {
                     let Some(func) = node.field("function") else {
                         continue;
                     };
@@ -224,10 +219,7 @@ impl Check for PrintLogging {
                     return;
                 }
                 let service = rust_service_signal(&file.text);
-                for node in tree.root().dfs() {
-                    if node.kind() != "macro_invocation" {
-                        continue;
-                    }
+                for node in nodes.of_kind("macro_invocation") {
                     let Some(mac) = node.field("macro") else {
                         continue;
                     };

@@ -2,7 +2,7 @@
 //! that `from hashlib import md5`, `import hashlib as h` and `hashlib.md5`
 //! all resolve to `hashlib.md5`.
 
-use crate::parse::CodeTree;
+use crate::parse::nodes::NodeIndex;
 use std::collections::HashMap;
 
 /// Local name → fully qualified name, from every import in the file.
@@ -12,9 +12,9 @@ pub struct Imports {
 }
 
 impl Imports {
-    pub fn collect(tree: &CodeTree) -> Imports {
+    pub fn collect(nodes: &NodeIndex<'_>) -> Imports {
         let mut map = HashMap::new();
-        for node in tree.root().dfs() {
+        for node in nodes.of_kinds(&["import_statement", "import_from_statement"]) {
             match node.kind().as_ref() {
                 "import_statement" => {
                     for child in node.field_children("name") {
@@ -96,7 +96,8 @@ mod tests {
     fn resolves_aliases() {
         let tree = SupportLang::Python
             .ast_grep("import hashlib as h\nfrom hashlib import md5, sha1 as s1\nimport os.path\n");
-        let imports = Imports::collect(&tree);
+        let imports = Imports::collect(&NodeIndex::build(SupportLang::Python, &tree));
+
         assert_eq!(imports.resolve("h.sha256"), "hashlib.sha256");
         assert_eq!(imports.resolve("md5"), "hashlib.md5");
         assert_eq!(imports.resolve("s1"), "hashlib.sha1");

@@ -14,6 +14,7 @@ use super::limits_common::{
 };
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 
@@ -27,46 +28,43 @@ const UPLOAD_MAX: u64 = 100 * MB;
 
 impl Check for RequestBody {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else { return };
-        let root = tree.root();
+        let Some(nodes) = file.nodes() else { return };
         match file.language {
-            Language::Python => python(file, &root, out),
-            Language::JavaScript | Language::TypeScript | Language::Tsx => js(file, &root, out),
-            Language::Rust => rust(&root, out),
+            Language::Python => python(file, nodes, out),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => js(file, nodes, out),
+            Language::Rust => rust(file, nodes, out),
             _ => {}
         }
     }
 }
 
-fn python(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
-    for node in root.dfs() {
-        if node.kind() == "assignment" {
-            let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
-                continue;
-            };
-            // NAME = ..., app.config["NAME"] = ..., CONFIG.NAME = ...
-            let lt = left.text();
-            let key = strip_quotes(
-                lt.rsplit(['.', '['])
-                    .next()
-                    .unwrap_or("")
-                    .trim_end_matches(']'),
-            )
-            .to_string();
-            let value = right.text();
-            let none = value == "None";
-            let size = parse_size(&value);
-            let msg = match key.as_str() {
-                "DATA_UPLOAD_MAX_MEMORY_SIZE" if none => Some(format!("`{key} = None` lets a request body of any size be read into memory (Django's default is 2.5 MB)")),
-                "DATA_UPLOAD_MAX_MEMORY_SIZE" if size.is_some_and(|s| s > PARSED_MAX) => Some(format!("`{key}` allows {} of non-file request body in memory (Django's default is 2.5 MB)", show_size(size.unwrap_or(0)))),
-                "DATA_UPLOAD_MAX_NUMBER_FIELDS" | "DATA_UPLOAD_MAX_NUMBER_FILES" if none => Some(format!("`{key} = None` removes Django's cap on form fields per request, re-opening hash-collision and parser exhaustion attacks")),
-                "FILE_UPLOAD_MAX_MEMORY_SIZE" if size.is_some_and(|s| s > UPLOAD_MAX) => Some(format!("`{key}` keeps uploads up to {} in memory instead of streaming them to disk", show_size(size.unwrap_or(0)))),
-                "MAX_CONTENT_LENGTH" if none && file.text.contains("flask") => Some(format!("`{key} = None` lets Flask accept request bodies of any size")),
-                _ => None,
-            };
-            if let Some(msg) = msg {
-                out.push(Hit::new(node.range(), msg));
-            }
+fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
+    for node in nodes.of_kind("assignment") {
+        let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
+            continue;
+        };
+        // NAME = ..., app.config["NAME"] = ..., CONFIG.NAME = ...
+        let lt = left.text();
+        let key = strip_quotes(
+            lt.rsplit(['.', '['])
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(']'),
+        )
+        .to_string();
+        let value = right.text();
+        let none = value == "None";
+        let size = parse_size(&value);
+        let msg = match key.as_str() {
+            "DATA_UPLOAD_MAX_MEMORY_SIZE" if none => Some(format!("`{key} = None` lets a request body of any size be read into memory (Django's default is 2.5 MB)")),
+            "DATA_UPLOAD_MAX_MEMORY_SIZE" if size.is_some_and(|s| s > PARSED_MAX) => Some(format!("`{key}` allows {} of non-file request body in memory (Django's default is 2.5 MB)", show_size(size.unwrap_or(0)))),
+            "DATA_UPLOAD_MAX_NUMBER_FIELDS" | "DATA_UPLOAD_MAX_NUMBER_FILES" if none => Some(format!("`{key} = None` removes Django's cap on form fields per request, re-opening hash-collision and parser exhaustion attacks")),
+            "FILE_UPLOAD_MAX_MEMORY_SIZE" if size.is_some_and(|s| s > UPLOAD_MAX) => Some(format!("`{key}` keeps uploads up to {} in memory instead of streaming them to disk", show_size(size.unwrap_or(0)))),
+            "MAX_CONTENT_LENGTH" if none && file.text.contains("flask") => Some(format!("`{key} = None` lets Flask accept request bodies of any size")),
+            _ => None,
+        };
+        if let Some(msg) = msg {
+            out.push(Hit::new(node.range(), msg));
         }
     }
     // A Flask app that receives uploads without any MAX_CONTENT_LENGTH.
@@ -76,10 +74,9 @@ fn python(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
         && !text.contains("config.from_")
         && !text.contains("config.update(")
     {
-        if let Some(app) = root.dfs().find(|n| {
-            n.kind() == "call"
-                && n.field("function")
-                    .is_some_and(|f| f.text() == "Flask" || f.text() == "flask.Flask")
+        if let Some(app) = nodes.of_kind("call").find(|n| {
+            n.field("function")
+                .is_some_and(|f| f.text() == "Flask" || f.text() == "flask.Flask")
                 && py_positional(n).len() == 1
         }) {
             out.push(
@@ -92,11 +89,11 @@ fn python(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
 
 const PARSERS: &[&str] = &["json", "urlencoded", "raw", "text"];
 
-fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
     let parser_import =
         text.contains("express") || text.contains("body-parser") || text.contains("koa");
-    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+    for call in nodes.of_kind("call_expression") {
         let Some(func) = call.field("function") else {
             continue;
         };
@@ -213,9 +210,9 @@ fn multer(call: &N<'_>, args: &[N<'_>], text: &str, out: &mut Vec<Hit>) {
     }
 }
 
-fn rust(root: &N<'_>, out: &mut Vec<Hit>) {
-    let layered = root.text().contains("RequestBodyLimitLayer");
-    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+fn rust(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
+    let layered = file.text.contains("RequestBodyLimitLayer");
+    for call in nodes.of_kind("call_expression") {
         let Some(func) = call.field("function") else {
             continue;
         };

@@ -142,11 +142,27 @@ fn bearer_token(file: &ParsedFile, r: Range<usize>) -> Option<Range<usize>> {
 }
 
 pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
-    let Some(tree) = file.code() else {
+    let Some(nodes) = file.nodes() else {
         return;
     };
     let used_as_keys = super::secret_usage::signing_keys(file, out);
-    for node in tree.root().dfs() {
+    for node in nodes.of_kinds(&[
+        "assignment",
+        "assignment_expression",
+        "keyword_argument",
+        "default_parameter",
+        "typed_default_parameter",
+        "pair",
+        "variable_declarator",
+        "public_field_definition",
+        "field_definition",
+        "const_item",
+        "static_item",
+        "let_declaration",
+        "field_initializer",
+        "comparison_operator",
+        "binary_expression",
+    ]) {
         let kind = node.kind();
         let (target, value) = match kind.as_ref() {
             // Python / JS / Rust assignments.

@@ -231,8 +231,13 @@ fn derived(expr: &N<'_>) -> bool {
 
 impl Check for SecretDerivation {
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else { return };
-        for node in tree.root().dfs() {
+        let Some(nodes) = file.nodes() else { return };
+        for node in nodes.of_kinds(&[
+            "boolean_operator",
+            "binary_expression",
+            "call",
+            "call_expression",
+        ]) {
             let kind = node.kind();
             let (name, fallback) = match kind.as_ref() {
                 "boolean_operator" | "binary_expression" => {

@@ -15,6 +15,7 @@ use super::servicectx::{
 };
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
 
@@ -22,16 +23,16 @@ pub struct SecretInLog;
 
 impl Check for SecretInLog {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else {
+        let Some(nodes) = file.nodes() else {
             return;
         };
         let aliases = if file.language == Language::Python {
-            logger_aliases(&tree.root())
+            logger_aliases(nodes)
         } else {
             Vec::new()
         };
         let cli = is_cli_path(&file.rel_path) || has_shebang(&file.text);
-        for node in tree.root().dfs() {
+        for node in nodes.of_kinds(&["call", "call_expression", "macro_invocation"]) {
             let found = match (file.language, node.kind().as_ref()) {
                 (Language::Python, "call") => {
                     if let Some(args) = python_log_args(&node, &aliases) {
@@ -82,9 +83,9 @@ fn callee_text(node: &Node<'_>) -> String {
 }
 
 /// Names bound to a logger: `log = logging.getLogger(...)`, `foo = LOGGER`.
-fn logger_aliases(root: &Node<'_>) -> Vec<String> {
+fn logger_aliases(nodes: &NodeIndex<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for n in root.dfs().filter(|n| n.kind() == "assignment") {
+    for n in nodes.of_kind("assignment") {
         let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
             continue;
         };

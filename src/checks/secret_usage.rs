@@ -65,11 +65,11 @@ pub fn url_credentials(file: &ParsedFile, out: &mut Vec<Candidate>) {
 /// reported a second time where they are defined.
 pub fn signing_keys(file: &ParsedFile, out: &mut Vec<Candidate>) -> Vec<Range<usize>> {
     let mut used = Vec::new();
-    let Some(tree) = file.code() else {
+    let Some(nodes) = file.nodes() else {
         return used;
     };
     let mut bindings: std::collections::HashMap<String, Range<usize>> = Default::default();
-    for node in tree.root().dfs() {
+    for node in nodes.of_kinds(&["assignment", "variable_declarator"]) {
         let (target, value) = match node.kind().as_ref() {
             "assignment" => (node.field("left"), node.field("right")),
             "variable_declarator" => (node.field("name"), node.field("value")),
@@ -86,10 +86,7 @@ pub fn signing_keys(file: &ParsedFile, out: &mut Vec<Candidate>) -> Vec<Range<us
     if bindings.is_empty() {
         return used;
     }
-    for node in tree.root().dfs() {
-        if !matches!(node.kind().as_ref(), "call" | "call_expression") {
-            continue;
-        }
+    for node in nodes.of_kinds(&["call", "call_expression"]) {
         let (Some(func), Some(args)) = (node.field("function"), node.field("arguments")) else {
             continue;
         };

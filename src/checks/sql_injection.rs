@@ -70,7 +70,7 @@ static WORTH_RS: LazyLock<Regex> = LazyLock::new(|| {
 
 impl Check for SqlInjection {
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else { return };
+        let Some(nodes) = file.nodes() else { return };
         super::localflow::begin_file();
         let worth = match file.language {
             Language::Python => &*WORTH_PY,
@@ -80,11 +80,11 @@ impl Check for SqlInjection {
         if !worth.is_match(&file.text) {
             return;
         }
-        let imports = (file.language == Language::Python).then(|| Imports::collect(tree));
+        let imports = (file.language == Language::Python).then(|| Imports::collect(nodes));
         let sqlalchemy = imports
             .as_ref()
             .is_some_and(|i| i.is_imported("sqlalchemy"));
-        for node in tree.root().dfs() {
+        for node in nodes.of_kinds(&["call", "call_expression"]) {
             let call = match (file.language, node.kind().as_ref()) {
                 (Language::Python, "call") => python_sink(&node, imports.as_ref(), sqlalchemy),
                 (

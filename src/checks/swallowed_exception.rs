@@ -19,25 +19,22 @@ pub struct SwallowedException;
 
 impl Check for SwallowedException {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else {
+        let Some(nodes) = file.nodes() else {
             return;
         };
         match file.language {
             Language::Python => {
-                for node in tree.root().dfs() {
-                    if matches!(
-                        node.kind().as_ref(),
-                        "except_clause" | "except_group_clause"
-                    ) {
-                        python_handler(&node, &file.text, out);
-                    }
+                for node in nodes.of_kinds(&["except_clause", "except_group_clause"]) {
+                    python_handler(&node, &file.text, out);
                 }
             }
             Language::Rust => {
                 if rust_non_service_path(&file.rel_path) || !rust_app_signal(&file.text) {
                     return;
                 }
-                for node in tree.root().dfs() {
+                for node in
+                    nodes.of_kinds(&["let_declaration", "expression_statement", "call_expression"])
+                {
                     match node.kind().as_ref() {
                         "let_declaration" => rust_discard(&node, out),
                         "expression_statement" => rust_ok_discard(&node, out),

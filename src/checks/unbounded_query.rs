@@ -15,6 +15,7 @@
 use super::limits_common::{strip_quotes, N};
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -23,12 +24,11 @@ pub struct UnboundedQuery;
 
 impl Check for UnboundedQuery {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else { return };
-        let root = tree.root();
+        let Some(nodes) = file.nodes() else { return };
         match file.language {
-            Language::Python => python(file, &root, out),
+            Language::Python => python(file, nodes, out),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
-                super::unbounded_query_js::js(file, &root, out)
+                super::unbounded_query_js::js(file, nodes, out)
             }
             _ => {}
         }
@@ -63,9 +63,9 @@ pub(super) fn hit(node: &N<'_>, what: &str, handler: &str) -> Hit {
     )
 }
 
-fn python(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let is_django = file.text.contains("django") || file.text.contains("rest_framework");
-    for node in root.dfs() {
+    for node in nodes.of_kinds(&["class_definition", "assignment", "function_definition"]) {
         match node.kind().as_ref() {
             "class_definition" => drf_class(&node, out),
             "assignment" => rest_framework_settings(&node, out),

@@ -6,6 +6,7 @@
 use super::limits_common::{js_args, js_obj_has, strip_quotes, KeyState, N};
 use super::unbounded_query::{hit, re, BOUNDED, SELECT, SQL_BOUNDED};
 use super::Hit;
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -21,9 +22,9 @@ static JS_LIST_NAME: LazyLock<Regex> =
 static JS_HANDLER_PARAMS: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\(\s*(req|request|_req|ctx|c)\b"));
 
-pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
+pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let prisma = file.text.contains("prisma");
-    for call in root.dfs().filter(|n| n.kind() == "call_expression") {
+    for call in nodes.of_kind("call_expression") {
         let Some(func) = call.field("function") else {
             continue;
         };
@@ -55,13 +56,13 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
             continue;
         }
         let name = format!("GET {path}");
-        for c in handler.dfs().filter(|n| n.kind() == "call_expression") {
+        for c in nodes.of_kind_in(handler, "call_expression") {
             js_query(&c, prisma, &name, out);
         }
     }
     // Named controller functions: `export const listOrders = async (req, res) => ...`,
     // `async function getAllUsers(req, res) {...}`.
-    for node in root.dfs() {
+    for node in nodes.of_kinds(&["function_declaration", "variable_declarator"]) {
         let (name, func) = match node.kind().as_ref() {
             "function_declaration" => (node.field("name"), Some(node.clone())),
             "variable_declarator" => (
@@ -101,7 +102,7 @@ pub(super) fn js(file: &ParsedFile, root: &N<'_>, out: &mut Vec<Hit>) {
         if !JS_HANDLER_PARAMS.is_match(&params) || BOUNDED.is_match(&func.text()) {
             continue;
         }
-        for c in func.dfs().filter(|n| n.kind() == "call_expression") {
+        for c in nodes.of_kind_in(&func, "call_expression") {
             js_query(&c, prisma, &name, out);
         }
     }

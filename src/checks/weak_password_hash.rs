@@ -33,7 +33,7 @@ pub struct WeakPasswordHash;
 
 impl Check for WeakPasswordHash {
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
-        let Some(tree) = file.code() else { return };
+        let Some(nodes) = file.nodes() else { return };
         super::localflow::begin_file();
         let worth = match file.language {
             Language::Python => &*WORTH_PY,
@@ -44,16 +44,14 @@ impl Check for WeakPasswordHash {
             return;
         }
         match file.language {
-            Language::Python => python::run(file, tree, out),
+            Language::Python => python::run(file, nodes, out),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
-                for node in tree.root().dfs() {
-                    if node.kind() == "call_expression" {
-                        javascript::call(&node, out);
-                    }
+                for node in nodes.of_kind("call_expression") {
+                    javascript::call(&node, out);
                 }
             }
             Language::Rust => {
-                for node in tree.root().dfs() {
+                for node in nodes.of_kinds(&["call_expression", "token_tree"]) {
                     match node.kind().as_ref() {
                         "call_expression" => rust::call(&node, out),
                         "token_tree"

@@ -8,22 +8,16 @@ use super::{classify, hit, password_in, subject, Speed};
 use crate::checks::localflow::{reaching_writes, N};
 use crate::checks::pyimports::Imports;
 use crate::checks::Hit;
-use crate::parse::{CodeTree, ParsedFile};
+use crate::parse::nodes::NodeIndex;
+use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use std::collections::HashSet;
 
-pub(super) fn run(file: &ParsedFile, tree: &CodeTree, out: &mut Vec<Hit>) {
-    let imports = Imports::collect(tree);
+pub(super) fn run(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
+    let imports = Imports::collect(nodes);
     // Every name an import statement binds (for aliased functions).
-    let imported: HashSet<String> = tree
-        .root()
-        .dfs()
-        .filter(|n| {
-            matches!(
-                n.kind().as_ref(),
-                "import_statement" | "import_from_statement"
-            )
-        })
+    let imported: HashSet<String> = nodes
+        .of_kinds(&["import_statement", "import_from_statement"])
         .flat_map(|n| {
             n.dfs()
                 .filter(|i| i.kind() == "identifier")
@@ -31,9 +25,10 @@ pub(super) fn run(file: &ParsedFile, tree: &CodeTree, out: &mut Vec<Hit>) {
                 .collect::<Vec<_>>()
         })
         .collect();
-    for node in tree.root().dfs() {
+    for node in nodes.of_kinds(&["call", "assignment"]) {
         match node.kind().as_ref() {
             "call" => call(&node, &imports, &imported, out),
+
             "assignment" => django_hashers(file, &node, out),
             _ => {}
         }

@@ -43,9 +43,21 @@ fn add_library(sink: &mut FactSink<'_>, name: &str, line: u32) {
 
 pub fn extract(sink: &mut FactSink<'_>) {
     let file = sink.file;
-    let Some(tree) = file.code() else { return };
+    let Some(nodes) = file.nodes() else { return };
     let lang = file.language;
-    for node in tree.root().dfs() {
+    for node in nodes.of_kinds(&[
+        "import_statement",
+        "import_from_statement",
+        "class_definition",
+        "string",
+        "identifier",
+        "attribute",
+        "call_expression",
+        "decorator",
+        "use_declaration",
+        "field_identifier",
+        "attribute_item",
+    ]) {
         let kind = node.kind();
         let line = sink.line_of(node.range().start);
         match (lang, kind.as_ref()) {

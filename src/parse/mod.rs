@@ -11,6 +11,7 @@ pub mod dockerfile;
 pub mod dotenv;
 pub mod json;
 pub mod lines;
+pub mod nodes;
 pub mod requirements;
 pub mod toml_doc;
 pub mod yaml;
@@ -20,12 +21,22 @@ use ast_grep_core::tree_sitter::{LanguageExt, StrDoc};
 use ast_grep_core::AstGrep;
 use ast_grep_language::SupportLang;
 use lines::LineIndex;
+use nodes::NodeIndex;
 
 pub type CodeTree = AstGrep<StrDoc<SupportLang>>;
 
+self_cell::self_cell!(
+    /// A code tree together with the index of its nodes (which borrows it).
+    pub struct IndexedTree {
+        owner: CodeTree,
+        #[covariant]
+        dependent: NodeIndex,
+    }
+);
+
 /// The tree a file was parsed into.
 pub enum Parsed {
-    Code(Box<CodeTree>),
+    Code(Box<IndexedTree>),
     Config(config::ConfigDoc),
     Dockerfile(dockerfile::Dockerfile),
     Dotenv(Vec<dotenv::EnvEntry>),
@@ -48,7 +59,15 @@ pub struct ParsedFile {
 impl ParsedFile {
     pub fn code(&self) -> Option<&CodeTree> {
         match &self.parsed {
-            Parsed::Code(tree) => Some(tree),
+            Parsed::Code(tree) => Some(tree.borrow_owner()),
+            _ => None,
+        }
+    }
+
+    /// Every node of the code tree by kind; `None` for non-code files.
+    pub fn nodes(&self) -> Option<&NodeIndex<'_>> {
+        match &self.parsed {
+            Parsed::Code(tree) => Some(tree.borrow_dependent()),
             _ => None,
         }
     }
@@ -87,7 +106,9 @@ pub fn parse(language: Language, rel_path: String, text: String) -> ParsedFile {
                 "syntax errors (first near line {first}); checked as far as the tree allows"
             ));
         }
-        Parsed::Code(Box::new(tree))
+        Parsed::Code(Box::new(IndexedTree::new(tree, |tree| {
+            NodeIndex::build(lang, tree)
+        })))
     } else if language.is_yaml() {
         let (doc, err) = yaml::parse(&text);
         notes.extend(err.map(|e| format!("invalid YAML: {e}")));
