@@ -5,10 +5,12 @@
 //! Reads every file once up front (so I/O is excluded), then times parsing
 //! alone and parsing plus every rule, single-threaded.
 
+use ast_grep_core::matcher::MatcherExt;
+use ast_grep_core::Matcher as _;
 use prodready::discover::{walk, WalkOptions};
 use prodready::engine::check_parsed;
 use prodready::parse::parse;
-use prodready::rules::Registry;
+use prodready::rules::{MatcherKind, Registry};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -64,7 +66,49 @@ fn main() {
         }
     }
 
+    // Cost of each declarative matcher alone (`--per-matcher`).
+    if std::env::args().any(|a| a == "--per-matcher") {
+        let parsed: Vec<_> = files
+            .iter()
+            .map(|(f, text)| parse(f.language, f.rel_path.clone(), text.clone()))
+            .collect();
+        let mut costs: Vec<(f64, String)> = Vec::new();
+        for rule in &registry.rules {
+            for (mi, matcher) in rule.matchers.iter().enumerate() {
+                let MatcherKind::Ast(cores) = &matcher.kind else {
+                    continue;
+                };
+                let start = Instant::now();
+                for p in &parsed {
+                    let Some(nodes) = p.nodes() else { continue };
+                    for (lang, core) in cores {
+                        if *lang != p.language {
+                            continue;
+                        }
+                        let Some(kinds) = core.potential_kinds() else {
+                            continue;
+                        };
+                        for node in nodes.all() {
+                            if kinds.contains(usize::from(node.kind_id())) {
+                                std::hint::black_box(core.match_node(node));
+                            }
+                        }
+                    }
+                }
+                costs.push((
+                    start.elapsed().as_secs_f64(),
+                    format!("{}#{mi}", rule.meta.id),
+                ));
+            }
+        }
+        costs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (secs, id) in costs.iter().take(40) {
+            println!("{secs:>8.3} s  {id}");
+        }
+    }
+
     let mb = bytes as f64 / 1_048_576.0;
+
     println!(
         "files: {}  MB: {mb:.1}  rules: {}",
         files.len(),

@@ -223,6 +223,7 @@ pub fn check_parsed_until(
 
     if let Some(nodes) = file.nodes() {
         if let Some(index) = registry.ast_index(file.language) {
+            let open = index.open_gates(&file.text);
             for (visited, node) in nodes.all().enumerate() {
                 if visited % CLOCK_EVERY == CLOCK_EVERY - 1 && expired() {
                     complete = false;
@@ -232,7 +233,10 @@ pub fn check_parsed_until(
                     continue;
                 };
                 for r in refs {
-                    if !wanted(r.rule) {
+                    if !wanted(r.rule)
+                        || r.gate
+                            .is_some_and(|g| !open.get(g).copied().unwrap_or(true))
+                    {
                         continue;
                     }
                     let rule = &registry.rules[r.rule];

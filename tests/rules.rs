@@ -93,3 +93,53 @@ fn every_rule_lives_in_its_category_folder() {
         );
     }
 }
+
+/// The literal pre-filters (src/rules/prefilter.rs) only skip matchers that
+/// could not match: every example and every fixture file gives the same
+/// findings with and without them.
+#[test]
+fn prefilters_never_change_findings() {
+    use prodready::discover::{walk, WalkOptions};
+    use prodready::engine::check_parsed;
+    use prodready::parse::parse;
+
+    let gated = builtin();
+    let (with_gate, ast) = gated.gated_matchers();
+    assert!(
+        with_gate * 2 > ast,
+        "most AST matchers have a literal gate ({with_gate} of {ast})"
+    );
+    let ungated = builtin().without_prefilters();
+    let mut inputs: Vec<(prodready::lang::Language, String, String)> = Vec::new();
+    for rule in &gated.rules {
+        for ex in &rule.examples {
+            for code in [&ex.bad, &ex.good].into_iter().flatten() {
+                inputs.push((ex.language, ex.path.clone(), code.clone()));
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let Ok(found) = walk(&root, &root, &WalkOptions::default()) else {
+        panic!("fixtures must be walkable");
+    };
+    for f in &found.files {
+        if let Ok(text) = std::fs::read_to_string(&f.abs_path) {
+            inputs.push((f.language, f.rel_path.clone(), text));
+        }
+    }
+    assert!(inputs.len() > 300, "{} inputs", inputs.len());
+    let mut compared = 0;
+    for (language, path, text) in inputs {
+        let parsed = parse(language, path.clone(), text);
+        let a = check_parsed(&parsed, &gated, None);
+        let b = check_parsed(&parsed, &ungated, None);
+        let key = |f: &prodready::finding::Finding| {
+            (f.rule_id.clone(), f.line, f.column, f.message.clone())
+        };
+        let a: Vec<_> = a.iter().map(key).collect();
+        let b: Vec<_> = b.iter().map(key).collect();
+        assert_eq!(a, b, "{path}: the pre-filters changed the findings");
+        compared += b.len();
+    }
+    assert!(compared > 300, "only {compared} findings compared");
+}

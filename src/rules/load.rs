@@ -320,9 +320,17 @@ fn compile_match(
             MatcherKind::Ast(compiled)
         }
     };
+    let literals = m.rule.as_ref().and_then(|rule| {
+        super::prefilter::required_literals(
+            &serde_json::to_value(rule).ok()?,
+            serde_json::to_value(&m.utils).ok().as_ref(),
+            serde_json::to_value(&m.constraints).ok().as_ref(),
+        )
+    });
     Ok(Matcher {
         languages,
         kind,
+        literals,
         message: m.message.clone(),
         redact: m.redact.clone(),
         report: m.report.clone(),

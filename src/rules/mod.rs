@@ -7,6 +7,7 @@
 pub mod embedded;
 pub mod load;
 pub mod meta;
+pub mod prefilter;
 pub mod registry;
 pub mod schema;
 
@@ -55,6 +56,9 @@ pub struct Matcher {
     pub report: Option<String>,
     pub severity: Option<Severity>,
     pub confidence: Option<Confidence>,
+    /// For AST matchers: a file must contain one of these (ASCII
+    /// case-insensitively) for the matcher to match in it (src/rules/prefilter.rs).
+    pub literals: Option<Vec<String>>,
 }
 
 impl Matcher {

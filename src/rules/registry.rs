@@ -18,12 +18,73 @@ pub struct AstRef {
     pub rule: usize,
     pub matcher: usize,
     pub core: usize,
+    /// Index into [`AstIndex::gates`]: literals one of which the file must contain.
+    pub gate: Option<usize>,
 }
 
 /// The AST matchers that apply to one language, bucketed by node kind.
 #[derive(Debug, Default)]
 pub struct AstIndex {
     pub by_kind: Vec<Vec<AstRef>>,
+    /// Per gated matcher, the ids (in `literals`) of the literals it needs.
+    pub gates: Vec<Vec<usize>>,
+    literals: Vec<String>,
+    scanner: Option<aho_corasick::AhoCorasick>,
+}
+
+impl AstIndex {
+    /// Which gates a file opens: one pass over its text finds every
+    /// literal any gated matcher needs.
+    pub fn open_gates(&self, text: &str) -> Vec<bool> {
+        let Some(scanner) = &self.scanner else {
+            return vec![true; self.gates.len()];
+        };
+        let mut found = vec![false; self.literals.len()];
+        let mut left = self.literals.len();
+        for m in scanner.find_overlapping_iter(text) {
+            let id = m.pattern().as_usize();
+            if !found[id] {
+                found[id] = true;
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        self.gates
+            .iter()
+            .map(|ids| ids.iter().any(|id| found[*id]))
+            .collect()
+    }
+
+    fn add_gate(&mut self, literals: &[String]) -> usize {
+        let ids = literals
+            .iter()
+            .map(|l| match self.literals.iter().position(|x| x == l) {
+                Some(id) => id,
+                None => {
+                    self.literals.push(l.clone());
+                    self.literals.len() - 1
+                }
+            })
+            .collect();
+        self.gates.push(ids);
+        self.gates.len() - 1
+    }
+
+    fn build_scanner(&mut self) {
+        if self.literals.is_empty() {
+            return;
+        }
+        // Literals are short ASCII words: a failure to build only means no gating.
+        self.scanner = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&self.literals)
+            .ok();
+        if self.scanner.is_none() {
+            self.gates.iter_mut().for_each(Vec::clear);
+        }
+    }
 }
 
 pub struct Registry {
@@ -126,6 +187,7 @@ impl Registry {
                         continue;
                     };
                     let index = ast.entry(*lang).or_default();
+                    let gate = m.literals.as_deref().map(|l| index.add_gate(l));
                     for kind in kinds.iter() {
                         if index.by_kind.len() <= kind {
                             index.by_kind.resize_with(kind + 1, Vec::new);
@@ -134,16 +196,49 @@ impl Registry {
                             rule: ri,
                             matcher: mi,
                             core: ci,
+                            gate,
                         });
                     }
                 }
             }
+        }
+        for index in ast.values_mut() {
+            index.build_scanner();
         }
         Registry {
             rules,
             project_checks: Vec::new(),
             ast,
         }
+    }
+
+    /// The same registry with every literal pre-filter turned off: each AST
+    /// matcher runs on every file (for checking that the filters never
+    /// change a finding).
+    pub fn without_prefilters(mut self) -> Registry {
+        for index in self.ast.values_mut() {
+            for refs in &mut index.by_kind {
+                for r in refs {
+                    r.gate = None;
+                }
+            }
+        }
+        self
+    }
+
+    /// How many AST matchers (per language) have a literal gate, of all.
+    pub fn gated_matchers(&self) -> (usize, usize) {
+        let mut gated = 0;
+        let mut all = 0;
+        for rule in &self.rules {
+            for m in &rule.matchers {
+                if matches!(m.kind, MatcherKind::Ast(_)) {
+                    all += 1;
+                    gated += usize::from(m.literals.is_some());
+                }
+            }
+        }
+        (gated, all)
     }
 
     /// Keep only the rules `keep` accepts, and rebuild the indexes.
