@@ -81,6 +81,20 @@ pub fn is_example_file(file: &ParsedFile) -> bool {
 }
 
 fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
+    // Both rules split one classification: compute it once per file.
+    let classified = file.memo.get_or_init("hardcoded-secret", || classify(file));
+    out.extend(
+        classified
+            .iter()
+            .filter(|(class, _)| *class == want)
+            .map(|(_, hit)| hit.clone()),
+    );
+}
+
+/// Every secret-named literal in the file with its verdict: a real-looking
+/// literal (`Literal`) or a placeholder (`Placeholder`).
+fn classify(file: &ParsedFile) -> Vec<(SecretValue, Hit)> {
+    let mut out = Vec::new();
     let mut candidates = Vec::new();
     if file.code().is_some() {
         secret_code::collect(file, &mut candidates);
@@ -102,18 +116,15 @@ fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
             continue;
         }
         if matches!(c.place, Place::SigningKey(_)) {
-            if want != SecretValue::Literal
-                || names::is_reference(value)
-                || names::is_template_marker(value)
-            {
+            if names::is_reference(value) || names::is_template_marker(value) {
                 continue;
             }
             let hit = Hit::new(
                 c.report.clone().unwrap_or(c.value.clone()),
-                message(&c, want),
+                message(&c, SecretValue::Literal),
             )
             .secret(c.value.clone());
-            out.push(hit);
+            out.push((SecretValue::Literal, hit));
             continue;
         }
         let code = matches!(c.place, Place::Code | Place::Comparison);
@@ -157,19 +168,20 @@ fn run(file: &ParsedFile, want: SecretValue, out: &mut Vec<Hit>) {
         if example && class == SecretValue::Placeholder {
             class = SecretValue::Ignore;
         }
-        if class != want {
+        if !matches!(class, SecretValue::Literal | SecretValue::Placeholder) {
             continue;
         }
         let at = c.report.clone().unwrap_or(c.value.clone());
-        let hit = Hit::new(at, message(&c, want)).secret(c.value.clone());
-        let hit = match want {
+        let hit = Hit::new(at, message(&c, class)).secret(c.value.clone());
+        let hit = match class {
             SecretValue::Placeholder => hit.severity(Severity::Medium),
             _ if names::looks_random(value) => hit.confidence(Confidence::High),
             _ if matches!(c.place, Place::Compose(_)) => hit.confidence(Confidence::Medium),
             _ => hit,
         };
-        out.push(hit);
+        out.push((class, hit));
     }
+    out
 }
 
 fn message(c: &Candidate, want: SecretValue) -> String {

@@ -44,6 +44,13 @@ impl Check for MultiWriteTransaction {
             let Some(body) = func.field("body") else {
                 continue;
             };
+            // Cheap gate: no ORM write anywhere below, nothing to report.
+            if !nodes
+                .of_kind_in(&body, "call")
+                .any(|c| orm_write(&c).is_some())
+            {
+                continue;
+            }
             let writes = writes_in(&body);
             let total: usize = writes.iter().map(|(_, n, _)| n).sum();
             let in_loop = writes.iter().any(|(_, n, _)| *n > 1);

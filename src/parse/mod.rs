@@ -54,6 +54,52 @@ pub struct ParsedFile {
     pub parsed: Parsed,
     /// Problems worth telling the user (syntax errors, lossy decoding).
     pub notes: Vec<String>,
+    /// What several rules derive from this file, computed once.
+    pub memo: Memo,
+}
+
+/// Per-file results shared between rules (two rules that split one
+/// classification compute it once), keyed by a name the owning module picks.
+#[derive(Default)]
+pub struct Memo {
+    slots: std::sync::Mutex<Vec<(&'static str, MemoValue)>>,
+}
+
+type MemoValue = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+impl Memo {
+    /// The value stored under `key`, computing it with `init` the first time.
+    pub fn get_or_init<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &'static str,
+        init: impl FnOnce() -> T,
+    ) -> std::sync::Arc<T> {
+        let lookup = |slots: &Vec<(&'static str, MemoValue)>| {
+            slots
+                .iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, v)| v.clone().downcast::<T>().ok())
+        };
+        if let Some(v) = lookup(&self.lock()) {
+            return v;
+        }
+        // Computed without the lock held, so `init` may use the memo too.
+        let value = std::sync::Arc::new(init());
+        let mut slots = self.lock();
+        if let Some(v) = lookup(&slots) {
+            return v;
+        }
+        slots.push((key, value.clone()));
+        value
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(&'static str, MemoValue)>> {
+        // A panic while holding the lock leaves the list itself intact.
+        match self.slots.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
 }
 
 impl ParsedFile {
@@ -138,6 +184,7 @@ pub fn parse(language: Language, rel_path: String, text: String) -> ParsedFile {
         lines,
         parsed,
         notes,
+        memo: Memo::default(),
     }
 }
 
@@ -146,4 +193,29 @@ fn first_error_line(tree: &CodeTree) -> usize {
         .dfs()
         .find(|n| n.is_error() || n.is_missing())
         .map_or(1, |n| n.start_pos().line() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memo_computes_once_per_key() {
+        let file = parse(Language::Python, "a.py".into(), "x = 1\n".into());
+        let calls = std::cell::Cell::new(0);
+        let first = file.memo.get_or_init("k", || {
+            calls.set(calls.get() + 1);
+            vec![1, 2]
+        });
+        let again = file.memo.get_or_init("k", || {
+            calls.set(calls.get() + 1);
+            vec![3]
+        });
+        assert_eq!(
+            (first.as_slice(), again.as_slice(), calls.get()),
+            (&[1, 2][..], &[1, 2][..], 1)
+        );
+        let other = file.memo.get_or_init("other", || 7u8);
+        assert_eq!(*other, 7);
+    }
 }

@@ -79,6 +79,7 @@ impl AstIndex {
         // Literals are short ASCII words: a failure to build only means no gating.
         self.scanner = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&self.literals)
             .ok();
         if self.scanner.is_none() {
