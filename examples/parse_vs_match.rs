@@ -81,6 +81,13 @@ fn main() {
                 let start = Instant::now();
                 for p in &parsed {
                     let Some(nodes) = p.nodes() else { continue };
+                    if let Some(lits) = &matcher.literals {
+                        let lower = p.text.to_ascii_lowercase();
+                        if !lits.iter().any(|l| lower.contains(l.as_str())) {
+                            continue;
+                        }
+                    }
+
                     for (lang, core) in cores {
                         if *lang != p.language {
                             continue;

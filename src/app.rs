@@ -164,11 +164,10 @@ pub fn scan_with(
         metrics,
     };
     let checks = project::run_checks(&registry.project_checks, &project);
-    // Suppressed (shown with --show-suppressed) and baselined findings do
-    // not count against the score.
-    let counted: Vec<_> = findings.iter().filter(|f| !f.suppressed).cloned().collect();
+    // Baselined findings were removed above; suppressed ones shown with
+    // --show-suppressed are skipped by the score itself.
     let score = score::compute(
-        &counted,
+        &findings,
         &checks,
         &project.metrics,
         &score::weights(&settings.score.weights),
@@ -230,18 +229,20 @@ pub fn run_scan(args: &ScanArgs) -> miette::Result<Outcome> {
         width: if to_terminal { terminal_width() } else { 100 },
         quiet: args.quiet,
     };
-    let mut buf = Vec::new();
-    report::write_report(&report, args.format, style, &mut buf)
-        .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
-    if args.explain_score && args.format == Format::Text {
-        report::explain::write(&report, &mut buf)
-            .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
-    }
+    // Reports stream to their destination: a large scan's report is never
+    // held in memory a second time as bytes.
+    let render = |out: &mut dyn Write| -> std::io::Result<()> {
+        report::write_report(&report, args.format, style, out)?;
+        if args.explain_score && args.format == Format::Text {
+            report::explain::write(&report, out)?;
+        }
+        Ok(())
+    };
     match &args.output {
-        Some(file) => write_atomically(file, &buf)?,
+        Some(file) => write_atomically_with(file, render)?,
         None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(&buf).and_then(|()| stdout.flush()) {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            if let Err(e) = render(&mut stdout).and_then(|()| stdout.flush()) {
                 // A closed pipe (`| head`) is not an error worth a failure.
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     return Err(miette::miette!("cannot write the report: {e}"));
@@ -273,6 +274,15 @@ fn terminal_width() -> usize {
 /// Write `bytes` to `path` through a temporary file in the same folder and
 /// a rename, so readers never see a half-written report.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> miette::Result<()> {
+    write_atomically_with(path, |out| out.write_all(bytes))
+}
+
+/// [`write_atomically`] for output produced by `write`, streamed through a
+/// buffer; if `write` fails, `path` is left as it was.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> miette::Result<()> {
     let err = |e: &dyn std::fmt::Display| UsageError::Output {
         path: path.display().to_string(),
         message: e.to_string(),
@@ -281,8 +291,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> miette::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| err(&e))?;
-    tmp.write_all(bytes).map_err(|e| err(&e))?;
+    let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| err(&e))?;
+    let mut buffered = std::io::BufWriter::new(tmp);
+    write(&mut buffered)
+        .and_then(|()| buffered.flush())
+        .map_err(|e| err(&e))?;
+    let tmp = buffered.into_inner().map_err(|e| err(&e.error()))?;
     tmp.as_file().sync_all().map_err(|e| err(&e))?;
     tmp.persist(path).map_err(|e| err(&e.error))?;
     Ok(())

@@ -147,8 +147,8 @@ pub fn raw_penalty(findings: &[&Finding]) -> f64 {
         .sum()
 }
 
-/// Score a finished scan. `findings` must already exclude suppressed and
-/// baselined findings.
+/// Score a finished scan. Suppressed findings are not counted; baselined
+/// ones must already be removed.
 pub fn compute(
     findings: &[Finding],
     checks: &[CheckResult],
@@ -158,7 +158,11 @@ pub fn compute(
     let sf = size_factor(metrics);
     let mut categories = Vec::new();
     for cat in Category::ALL {
-        let of_cat: Vec<&Finding> = findings.iter().filter(|f| f.category == cat).collect();
+        // Suppressed findings (shown with --show-suppressed) do not count.
+        let of_cat: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.category == cat && !f.suppressed)
+            .collect();
         let penalty = raw_penalty(&of_cat) / sf;
         let findings_score = 100.0 * (-penalty / PENALTY_SCALE).exp();
         let applicable: Vec<&CheckResult> = checks
