@@ -114,7 +114,10 @@ fn main() {
         }
     }
 
+    let (gated, ast) = registry.gated_matchers();
+    println!("AST matchers with a literal gate: {gated} of {ast}");
     let mb = bytes as f64 / 1_048_576.0;
+
 
     println!(
         "files: {}  MB: {mb:.1}  rules: {}",
