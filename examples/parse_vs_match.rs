@@ -118,7 +118,6 @@ fn main() {
     println!("AST matchers with a literal gate: {gated} of {ast}");
     let mb = bytes as f64 / 1_048_576.0;
 
-
     println!(
         "files: {}  MB: {mb:.1}  rules: {}",
         files.len(),
