@@ -162,10 +162,15 @@ fn better(a: Req, b: Req) -> Req {
 /// has `os` and `getenv`. Every one appears in matched text; the longest
 /// is the most selective.
 fn pattern_literal(text: &str) -> Req {
+    // Words code uses everywhere lose ties: `AES.new(...)` gates on `aes`.
+    const COMMON: &[&str] = &[
+        "new", "get", "set", "self", "def", "let", "var", "const", "return", "await", "async",
+        "none", "true", "false", "null", "this", "data", "value", "key", "str", "int",
+    ];
     pattern_words(text)
         .into_iter()
         .filter(|w| w.len() >= MIN_LEN)
-        .max_by_key(|w| w.len())
+        .max_by_key(|w| (w.len(), !COMMON.contains(&w.to_ascii_lowercase().as_str())))
         .map(|w| vec![w.to_ascii_lowercase()])
 }
 
@@ -397,6 +402,10 @@ mod tests {
             Some(vec!["getenv".into()])
         );
         assert_eq!(req(json!({"pattern": "$F($$$ARGS)"})), None);
+        assert_eq!(
+            req(json!({"pattern": "AES.new($KEY, $$$R)"})),
+            Some(vec!["aes".into()])
+        );
         assert_eq!(
             req(json!({"any": [{"pattern": "Fernet($K)"}, {"pattern": "hmac.new($K)"}]})),
             Some(vec!["fernet".into(), "hmac".into()])
