@@ -1,20 +1,10 @@
 //! End-to-end tests of the command line: exit codes, formats, snapshots.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{prodready, HARDENED, INSECURE};
 use predicates::prelude::*;
 use std::path::Path;
-
-fn prodready() -> Command {
-    let mut cmd = Command::cargo_bin("prodready").expect("binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env("PRODREADY_DETERMINISTIC", "1")
-        .env_remove("COLUMNS");
-    cmd
-}
-
-const INSECURE: &str = "fixtures/projects/insecure-service";
-const HARDENED: &str = "fixtures/projects/hardened-service";
 
 #[test]
 fn insecure_sample_fails_the_gate_with_code_frames() {

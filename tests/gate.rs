@@ -2,22 +2,12 @@
 //! the official schema, baselines, inline suppressions, the configuration
 //! file, `--changed-since`, `init` and `completions`.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{prodready, HARDENED, INSECURE};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn prodready() -> Command {
-    let mut cmd = Command::cargo_bin("prodready").expect("binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env("PRODREADY_DETERMINISTIC", "1")
-        .env_remove("COLUMNS");
-    cmd
-}
-
-const INSECURE: &str = "fixtures/projects/insecure-service";
-const HARDENED: &str = "fixtures/projects/hardened-service";
 
 /// A weak password hash (critical) on line `line` of app.py.
 const WEAK: &str = "    digest = hashlib.md5(password.encode()).hexdigest()\n";

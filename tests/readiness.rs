@@ -2,20 +2,11 @@
 //! with evidence, the Markdown report (parsed as GitHub-flavoured Markdown
 //! and snapshot-tested), --explain-score and `diff`.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{prodready, HARDENED, INSECURE};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::Value;
-
-const INSECURE: &str = "fixtures/projects/insecure-service";
-const HARDENED: &str = "fixtures/projects/hardened-service";
-
-fn prodready() -> Command {
-    let mut cmd = Command::cargo_bin("prodready").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env("PRODREADY_DETERMINISTIC", "1");
-    cmd
-}
 
 fn json(path: &str) -> Value {
     let out = prodready()

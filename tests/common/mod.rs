@@ -1,0 +1,17 @@
+//! What the end-to-end test files share: the binary, run from the
+//! repository root with deterministic, colourless output, and the two
+//! sample projects.
+
+use assert_cmd::Command;
+
+pub const INSECURE: &str = "fixtures/projects/insecure-service";
+pub const HARDENED: &str = "fixtures/projects/hardened-service";
+
+pub fn prodready() -> Command {
+    let mut cmd = Command::cargo_bin("prodready").expect("binary is built");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("PRODREADY_DETERMINISTIC", "1")
+        .env_remove("COLUMNS");
+    cmd
+}
