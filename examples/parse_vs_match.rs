@@ -72,6 +72,8 @@ fn main() {
             .iter()
             .map(|(f, text)| parse(f.language, f.rel_path.clone(), text.clone()))
             .collect();
+        // The gates compare ASCII case-insensitively: lower-case each text once.
+        let lowered: Vec<String> = parsed.iter().map(|p| p.text.to_ascii_lowercase()).collect();
         let mut costs: Vec<(f64, String)> = Vec::new();
         for rule in &registry.rules {
             for (mi, matcher) in rule.matchers.iter().enumerate() {
@@ -79,10 +81,9 @@ fn main() {
                     continue;
                 };
                 let start = Instant::now();
-                for p in &parsed {
+                for (p, lower) in parsed.iter().zip(&lowered) {
                     let Some(nodes) = p.nodes() else { continue };
                     if let Some(lits) = &matcher.literals {
-                        let lower = p.text.to_ascii_lowercase();
                         if !lits.iter().any(|l| lower.contains(l.as_str())) {
                             continue;
                         }

@@ -5,7 +5,8 @@
 //! folders) so that `fetch` there stays silent and axios is low confidence.
 
 use super::limits_common::{
-    bound_by_import, import_source, js_args, js_imports, js_module_names, js_obj_has, KeyState, N,
+    bound_by_import, import_source, js_args, js_callee, js_imports, js_module_names, js_obj_has,
+    KeyState, N,
 };
 use super::Hit;
 use crate::lang::Language;
@@ -143,17 +144,8 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
             continue;
         };
         let args = js_args(&call);
-        let (callee, method) = match func.kind().as_ref() {
-            "identifier" => (func.text().to_string(), String::new()),
-            "member_expression" => (
-                func.field("object")
-                    .map(|o| o.text().to_string())
-                    .unwrap_or_default(),
-                func.field("property")
-                    .map(|p| p.text().to_string())
-                    .unwrap_or_default(),
-            ),
-            _ => continue,
+        let Some((callee, method)) = js_callee(&func) else {
+            continue;
         };
         let func_text = func.text().split_whitespace().collect::<String>();
 

@@ -195,6 +195,23 @@ pub fn import_source(node: &N<'_>) -> Option<String> {
     }
 }
 
+/// A JS callee as (object, method): `axios.get` gives ("axios", "get"),
+/// `fetch` gives ("fetch", ""); other callee shapes give `None`.
+pub fn js_callee(func: &N<'_>) -> Option<(String, String)> {
+    match func.kind().as_ref() {
+        "identifier" => Some((func.text().to_string(), String::new())),
+        "member_expression" => Some((
+            func.field("object")
+                .map(|o| o.text().to_string())
+                .unwrap_or_default(),
+            func.field("property")
+                .map(|p| p.text().to_string())
+                .unwrap_or_default(),
+        )),
+        _ => None,
+    }
+}
+
 /// The nodes [`import_source`] can name a module for.
 pub fn js_imports<'a, 't>(nodes: &'a NodeIndex<'t>) -> impl Iterator<Item = N<'t>> + 'a {
     nodes.of_kinds(&["import_statement", "call_expression"])

@@ -9,8 +9,8 @@
 //! `RequestBodyLimitLayer`, and axum/actix limits above 100 MB.
 
 use super::limits_common::{
-    js_args, js_obj_get, js_obj_has, parse_size, py_positional, show_size, strip_quotes, KeyState,
-    N,
+    js_args, js_callee, js_obj_get, js_obj_has, parse_size, py_positional, show_size, strip_quotes,
+    KeyState, N,
 };
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -97,17 +97,8 @@ fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
         let Some(func) = call.field("function") else {
             continue;
         };
-        let (callee, method) = match func.kind().as_ref() {
-            "identifier" => (func.text().to_string(), String::new()),
-            "member_expression" => (
-                func.field("object")
-                    .map(|o| o.text().to_string())
-                    .unwrap_or_default(),
-                func.field("property")
-                    .map(|p| p.text().to_string())
-                    .unwrap_or_default(),
-            ),
-            _ => continue,
+        let Some((callee, method)) = js_callee(&func) else {
+            continue;
         };
         let args = js_args(&call);
         let obj = args.iter().find(|a| a.kind() == "object");

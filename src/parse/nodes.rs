@@ -58,15 +58,6 @@ impl<'t> NodeIndex<'t> {
         self.nodes.iter().map(|n| self.adopt(*n))
     }
 
-    /// How many nodes the tree has.
-    pub fn len(&self) -> usize {
-        self.nodes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
-    }
-
     /// The nodes whose kind is `kind`, in pre-order.
     pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = CodeNode<'t>> + '_ {
         self.at(self.positions(kind_ids(self.lang, kind)))
