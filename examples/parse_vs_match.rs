@@ -1,6 +1,6 @@
 //! How scan time splits between parsing and rule matching.
 //!
-//! usage: cargo run --release --example parse_vs_match -- DIR
+//! usage: cargo run --release --example parse_vs_match -- DIR [--per-rule | --per-matcher | --only RULE_ID]
 //!
 //! Reads every file once up front (so I/O is excluded), then times parsing
 //! alone and parsing plus every rule, single-threaded.
@@ -11,6 +11,7 @@ use prodready::discover::{walk, WalkOptions};
 use prodready::engine::check_parsed;
 use prodready::parse::parse;
 use prodready::rules::{MatcherKind, Registry};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -66,6 +67,34 @@ fn main() {
         }
     }
 
+    // One rule, ten times over (`--only ID`), for a profiler to look at.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(id) = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+    {
+        let parsed: Vec<_> = files
+            .iter()
+            .map(|(f, text)| parse(f.language, f.rel_path.clone(), text.clone()))
+            .collect();
+        let Some(idx) = registry.rules.iter().position(|r| &r.meta.id == id) else {
+            eprintln!("no rule {id}");
+            return;
+        };
+        let start = Instant::now();
+        for _ in 0..10 {
+            for p in &parsed {
+                std::hint::black_box(check_parsed(p, &registry, Some(idx)));
+            }
+        }
+        println!(
+            "{id}: {:.3} s per run",
+            start.elapsed().as_secs_f64() / 10.0
+        );
+        return;
+    }
+
     // Cost of each declarative matcher alone (`--per-matcher`).
     if std::env::args().any(|a| a == "--per-matcher") {
         let parsed: Vec<_> = files
@@ -74,6 +103,17 @@ fn main() {
             .collect();
         // The gates compare ASCII case-insensitively: lower-case each text once.
         let lowered: Vec<String> = parsed.iter().map(|p| p.text.to_ascii_lowercase()).collect();
+        // Nodes by kind id, so each matcher visits only the kinds it can match.
+        let by_kind: Vec<HashMap<u16, Vec<_>>> = parsed
+            .iter()
+            .map(|p| {
+                let mut map: HashMap<u16, Vec<_>> = HashMap::new();
+                for node in p.nodes().into_iter().flat_map(|n| n.all()) {
+                    map.entry(node.kind_id()).or_default().push(node);
+                }
+                map
+            })
+            .collect();
         let mut costs: Vec<(f64, String)> = Vec::new();
         for rule in &registry.rules {
             for (mi, matcher) in rule.matchers.iter().enumerate() {
@@ -81,8 +121,7 @@ fn main() {
                     continue;
                 };
                 let start = Instant::now();
-                for (p, lower) in parsed.iter().zip(&lowered) {
-                    let Some(nodes) = p.nodes() else { continue };
+                for ((p, lower), kinds_of) in parsed.iter().zip(&lowered).zip(&by_kind) {
                     if let Some(lits) = &matcher.literals {
                         if !lits.iter().any(|l| lower.contains(l.as_str())) {
                             continue;
@@ -96,9 +135,11 @@ fn main() {
                         let Some(kinds) = core.potential_kinds() else {
                             continue;
                         };
-                        for node in nodes.all() {
-                            if kinds.contains(usize::from(node.kind_id())) {
-                                std::hint::black_box(core.match_node(node));
+                        for (kind, nodes) in kinds_of {
+                            if kinds.contains(usize::from(*kind)) {
+                                for node in nodes {
+                                    std::hint::black_box(core.match_node(node.clone()));
+                                }
                             }
                         }
                     }

@@ -9,6 +9,7 @@
 
 use super::servicectx::Node;
 use super::{Check, Hit};
+use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 
 pub struct MultiWriteTransaction;
@@ -35,23 +36,16 @@ impl Check for MultiWriteTransaction {
             return;
         }
         for func in nodes.of_kind("function_definition") {
-            if decorated_atomic(&func) {
-                continue;
-            }
             let Some(name) = func.field("name") else {
                 continue;
             };
             let Some(body) = func.field("body") else {
                 continue;
             };
-            // Cheap gate: no ORM write anywhere below, nothing to report.
-            if !nodes
-                .of_kind_in(&body, "call")
-                .any(|c| orm_write(&c).is_some())
-            {
+            let writes = writes_in(nodes, &body);
+            if writes.is_empty() || decorated_atomic(&func) {
                 continue;
             }
-            let writes = writes_in(&body);
             let total: usize = writes.iter().map(|(_, n, _)| n).sum();
             let in_loop = writes.iter().any(|(_, n, _)| *n > 1);
             let pair = writes
@@ -99,8 +93,6 @@ fn decorated_atomic(func: &Node<'_>) -> bool {
     })
 }
 
-/// ORM writes in `body` outside atomic blocks and nested scopes, each with a
-/// weight (2 inside a loop).
 /// A write: its text, its weight (2 inside a loop) and the branches of `if`
 /// statements it sits in, as (if start, clause start) pairs.
 type Write = (String, usize, Vec<(usize, usize)>);
@@ -108,7 +100,7 @@ type Write = (String, usize, Vec<(usize, usize)>);
 fn branches(node: &Node<'_>, body: &Node<'_>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for a in node.ancestors() {
-        if a.range() == body.range() {
+        if a.node_id() == body.node_id() {
             break;
         }
         if let Some(p) = a.parent() {
@@ -127,39 +119,43 @@ fn together(a: &Write, b: &Write) -> bool {
         .any(|(i, c)| b.2.iter().any(|(j, d)| i == j && c != d))
 }
 
-fn writes_in(body: &Node<'_>) -> Vec<Write> {
+/// ORM writes in `body` outside atomic blocks and nested scopes, in source
+/// order. Only the write calls and their ancestors are looked at.
+fn writes_in(nodes: &NodeIndex<'_>, body: &Node<'_>) -> Vec<Write> {
     let mut out = Vec::new();
-    let mut stack: Vec<(Node<'_>, bool)> = vec![(body.clone(), false)];
-    while let Some((node, in_loop)) = stack.pop() {
-        let kind = node.kind();
-        match kind.as_ref() {
-            "function_definition" | "class_definition" | "lambda" => continue,
-            "with_statement" => {
-                let atomic = node
-                    .children()
-                    .find(|c| c.kind() == "with_clause")
-                    .is_some_and(|c| c.text().contains("atomic"));
-                if atomic {
-                    continue;
-                }
+    'calls: for call in nodes.of_kind_in(body, "call") {
+        let Some(write) = orm_write(&call) else {
+            continue;
+        };
+        let mut in_loop = false;
+        let mut child = call.clone();
+        for a in call.ancestors() {
+            if a.node_id() == body.node_id() {
+                break;
             }
-            "call" => {
-                if let Some(w) = orm_write(&node) {
-                    out.push((w, if in_loop { 2 } else { 1 }, branches(&node, body)));
+            match a.kind().as_ref() {
+                "function_definition" | "class_definition" | "lambda" => continue 'calls,
+                "with_statement" => {
+                    let atomic = a
+                        .children()
+                        .find(|c| c.kind() == "with_clause")
+                        .is_some_and(|c| c.text().contains("atomic"));
+                    if atomic {
+                        continue 'calls;
+                    }
                 }
+                // The iterable of a for loop is evaluated once.
+                "for_statement" => {
+                    in_loop |= !a
+                        .field("right")
+                        .is_some_and(|r| r.node_id() == child.node_id());
+                }
+                "while_statement" => in_loop = true,
+                _ => {}
             }
-            _ => {}
+            child = a;
         }
-        let looping = in_loop || matches!(kind.as_ref(), "for_statement" | "while_statement");
-        let mut kids: Vec<Node<'_>> = node.children().collect();
-        kids.reverse();
-        for k in kids {
-            // The iterable of a for loop is evaluated once.
-            let child_loop = looping
-                && !(kind == "for_statement"
-                    && node.field("right").is_some_and(|r| r.range() == k.range()));
-            stack.push((k, child_loop || in_loop));
-        }
+        out.push((write, if in_loop { 2 } else { 1 }, branches(&call, body)));
     }
     out
 }
@@ -171,6 +167,15 @@ fn orm_write(call: &Node<'_>) -> Option<String> {
         return None;
     }
     let method = func.field("attribute")?.text().to_string();
+    // Most calls are not writes: decide on the method name before the rest.
+    if !(MANAGER_WRITES.contains(&method.as_str())
+        || matches!(
+            method.as_str(),
+            "add" | "remove" | "clear" | "set" | "save" | "delete"
+        ))
+    {
+        return None;
+    }
     let object = func.field("object")?;
     let object_text = object.text().to_string();
     let args = call.field("arguments")?;

@@ -6,7 +6,9 @@
 use super::hardcoded_secret::{Candidate, Place};
 use super::secret_code::literal_range;
 use crate::parse::ParsedFile;
+use aho_corasick::AhoCorasick;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Passwords inside connection URLs (`postgres://app:pw@db/app`), except
 /// on lines that read the environment (there the URL is a default and
@@ -68,6 +70,9 @@ pub fn signing_keys(file: &ParsedFile, out: &mut Vec<Candidate>) -> Vec<Range<us
     let Some(nodes) = file.nodes() else {
         return used;
     };
+    if !mentions_signer_module(&file.text) {
+        return used;
+    }
     let mut bindings: std::collections::HashMap<String, Range<usize>> = Default::default();
     for node in nodes.of_kinds(&["assignment", "variable_declarator"]) {
         let (target, value) = match node.kind().as_ref() {
@@ -128,4 +133,18 @@ pub fn signing_keys(file: &ParsedFile, out: &mut Vec<Candidate>) -> Vec<Range<us
         });
     }
     used
+}
+
+/// Does the text name a module any signer above belongs to (ASCII case ignored)?
+fn mentions_signer_module(text: &str) -> bool {
+    static SCANNER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    SCANNER
+        .get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(["jwt", "jws", "jose", "jsonwebtoken"])
+                .ok()
+        })
+        .as_ref()
+        .is_none_or(|s| s.is_match(text))
 }

@@ -109,7 +109,7 @@ pub fn extract(sink: &mut FactSink<'_>) {
                         line,
                     );
                 }
-                if is_route_argument(&node) && is_health_path(inner) {
+                if is_health_path(inner) && is_route_argument(&node) {
                     sink.add(FactKind::HealthEndpoint, inner, line);
                 }
             }
