@@ -146,9 +146,9 @@ fn writes_in(nodes: &NodeIndex<'_>, body: &Node<'_>) -> Vec<Write> {
                 }
                 // The iterable of a for loop is evaluated once.
                 "for_statement" => {
-                    in_loop |= !a
+                    in_loop |= a
                         .field("right")
-                        .is_some_and(|r| r.node_id() == child.node_id());
+                        .is_none_or(|r| r.node_id() != child.node_id());
                 }
                 "while_statement" => in_loop = true,
                 _ => {}
