@@ -156,8 +156,11 @@ fn main() {
         }
     }
 
-    let (gated, ast) = registry.gated_matchers();
-    println!("AST matchers with a literal gate: {gated} of {ast}");
+    let gates = registry.gated_matchers();
+    println!(
+        "AST matchers: {}, with a file gate: {}, with a node gate: {}",
+        gates.ast, gates.file, gates.node
+    );
     let mb = bytes as f64 / 1_048_576.0;
 
     println!(

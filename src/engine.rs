@@ -239,6 +239,12 @@ pub fn check_parsed_until(
                     {
                         continue;
                     }
+                    if let Some(g) = r.node_gate {
+                        let text = file.text.get(node.range()).unwrap_or_default();
+                        if !index.node_gate_open(g, text) {
+                            continue;
+                        }
+                    }
                     let rule = &registry.rules[r.rule];
                     let matcher = &rule.matchers[r.matcher];
                     let MatcherKind::Ast(cores) = &matcher.kind else {

@@ -320,17 +320,21 @@ fn compile_match(
             MatcherKind::Ast(compiled)
         }
     };
-    let literals = m.rule.as_ref().and_then(|rule| {
-        super::prefilter::required_literals(
-            &serde_json::to_value(rule).ok()?,
-            serde_json::to_value(&m.utils).ok().as_ref(),
-            serde_json::to_value(&m.constraints).ok().as_ref(),
-        )
-    });
+    let (rule, utils, constraints) = (
+        m.rule.as_ref().and_then(|r| serde_json::to_value(r).ok()),
+        serde_json::to_value(&m.utils).ok(),
+        serde_json::to_value(&m.constraints).ok(),
+    );
+    let derive = |f: fn(&_, Option<&_>, Option<&_>) -> Option<Vec<String>>| {
+        f(rule.as_ref()?, utils.as_ref(), constraints.as_ref())
+    };
+    let literals = derive(super::prefilter::required_literals);
+    let node_literals = derive(super::prefilter::node_literals);
     Ok(Matcher {
         languages,
         kind,
         literals,
+        node_literals,
         message: m.message.clone(),
         redact: m.redact.clone(),
         report: m.report.clone(),

@@ -16,7 +16,7 @@ use crate::lang::Language;
 use ast_grep_config::RuleCore;
 use meta::{Confidence, RuleMeta, Severity};
 use regex::Regex;
-pub use registry::Registry;
+pub use registry::{GateCounts, Registry};
 pub use schema::TestFilePolicy;
 
 /// A compiled rule.
@@ -59,6 +59,9 @@ pub struct Matcher {
     /// For AST matchers: a file must contain one of these (ASCII
     /// case-insensitively) for the matcher to match in it (src/rules/prefilter.rs).
     pub literals: Option<Vec<String>>,
+    /// For AST matchers: a candidate node's own text must contain one of
+    /// these for the matcher to match it.
+    pub node_literals: Option<Vec<String>>,
 }
 
 impl Matcher {

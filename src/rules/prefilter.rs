@@ -32,8 +32,28 @@ type Req = Option<Vec<String>>;
 /// The literals one of which a file must contain for the matcher `rule`
 /// (with its `utils` and `constraints`, all as JSON) to match anywhere in it.
 pub fn required_literals(rule: &Value, utils: Option<&Value>, constraints: Option<&Value>) -> Req {
+    derive(Scope::File, rule, utils, constraints)
+}
+
+/// The literals one of which a node's own text must contain for `rule` to
+/// match that node: what [`required_literals`] finds, less what comes from
+/// outside the node (`inside`, `precedes`, `follows`, a pattern's context,
+/// constraints on variables bound there).
+pub fn node_literals(rule: &Value, utils: Option<&Value>, constraints: Option<&Value>) -> Req {
+    derive(Scope::Node, rule, utils, constraints)
+}
+
+/// Where the derived literals must appear.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    File,
+    Node,
+}
+
+fn derive(scope: Scope, rule: &Value, utils: Option<&Value>, constraints: Option<&Value>) -> Req {
     let cx = Cx {
         utils: utils.and_then(Value::as_object),
+        scope,
     };
     let (mut req, vars) = cx.rule(rule, 0);
     if let Some(constraints) = constraints.and_then(Value::as_object) {
@@ -49,6 +69,7 @@ pub fn required_literals(rule: &Value, utils: Option<&Value>, constraints: Optio
 
 struct Cx<'a> {
     utils: Option<&'a Map<String, Value>>,
+    scope: Scope,
 }
 
 impl Cx<'_> {
@@ -67,7 +88,10 @@ impl Cx<'_> {
                 "pattern" => {
                     let text = match value {
                         Value::String(s) => Some(s.as_str()),
-                        Value::Object(o) => o.get("context").and_then(Value::as_str),
+                        // The selector may pick a node smaller than the context.
+                        Value::Object(o) if self.scope == Scope::File => {
+                            o.get("context").and_then(Value::as_str)
+                        }
                         _ => None,
                     };
                     if let Some(text) = text {
@@ -80,6 +104,7 @@ impl Cx<'_> {
                         req = better(req, regex_literals(re));
                     }
                 }
+                "inside" | "precedes" | "follows" if self.scope == Scope::Node => {}
                 "inside" | "has" | "precedes" | "follows" => {
                     let (r, v) = self.rule(value, depth + 1);
                     req = better(req, r);
@@ -471,6 +496,38 @@ mod tests {
         assert_eq!(
             req(json!({"kind": "call", "has": {"regex": "^MinLengthValidator$"}})),
             Some(vec!["minlengthvalidator".into()])
+        );
+    }
+
+    #[test]
+    fn node_literals_leave_out_what_lies_outside_the_node() {
+        let rule = json!({"pattern": "$L.$M($MSG)", "inside": {"pattern": "transaction.atomic()", "stopBy": "end"}});
+        let constraints = json!({"L": {"regex": "^(logger|log)$"}});
+        assert_eq!(
+            required_literals(&rule, None, Some(&constraints)),
+            Some(vec!["transaction".into()])
+        );
+        assert_eq!(
+            node_literals(&rule, None, Some(&constraints)),
+            Some(vec!["log".into(), "logger".into()])
+        );
+        // A variable bound only outside the node constrains nothing inside it.
+        let rule =
+            json!({"kind": "call", "inside": {"pattern": "def $F($$$A): $$$B", "stopBy": "end"}});
+        let constraints = json!({"F": {"regex": "^login$"}});
+        assert_eq!(
+            required_literals(&rule, None, Some(&constraints)),
+            Some(vec!["login".into()])
+        );
+        assert_eq!(node_literals(&rule, None, Some(&constraints)), None);
+        // A pattern's context may lie around the selected node.
+        let rule =
+            json!({"pattern": {"context": "class Meta: fields = $F", "selector": "assignment"}});
+        assert_eq!(node_literals(&rule, None, None), None);
+        let rule = json!({"kind": "call", "has": {"regex": "^verify$", "stopBy": "end"}});
+        assert_eq!(
+            node_literals(&rule, None, None),
+            Some(vec!["verify".into()])
         );
     }
 

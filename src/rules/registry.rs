@@ -20,6 +20,9 @@ pub struct AstRef {
     pub core: usize,
     /// Index into [`AstIndex::gates`]: literals one of which the file must contain.
     pub gate: Option<usize>,
+    /// Index into [`AstIndex::node_gates`]: literals one of which the
+    /// candidate node's text must contain.
+    pub node_gate: Option<usize>,
 }
 
 /// The AST matchers that apply to one language, bucketed by node kind.
@@ -30,6 +33,8 @@ pub struct AstIndex {
     pub gates: Vec<Vec<usize>>,
     literals: Vec<String>,
     scanner: Option<aho_corasick::AhoCorasick>,
+    /// One scanner per matcher with node literals.
+    node_gates: Vec<aho_corasick::AhoCorasick>,
 }
 
 impl AstIndex {
@@ -55,6 +60,21 @@ impl AstIndex {
             .iter()
             .map(|ids| ids.iter().any(|id| found[*id]))
             .collect()
+    }
+
+    /// Does `text` (a candidate node's) hold one of node gate `gate`'s literals?
+    pub fn node_gate_open(&self, gate: usize, text: &str) -> bool {
+        self.node_gates.get(gate).is_none_or(|s| s.is_match(text))
+    }
+
+    fn add_node_gate(&mut self, literals: &[String]) -> Option<usize> {
+        // Literals are short words: a failure to build only means no gating.
+        let scanner = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(literals)
+            .ok()?;
+        self.node_gates.push(scanner);
+        Some(self.node_gates.len() - 1)
     }
 
     fn add_gate(&mut self, literals: &[String]) -> usize {
@@ -86,6 +106,14 @@ impl AstIndex {
             self.gates.iter_mut().for_each(Vec::clear);
         }
     }
+}
+
+/// See [`Registry::gated_matchers`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct GateCounts {
+    pub file: usize,
+    pub node: usize,
+    pub ast: usize,
 }
 
 pub struct Registry {
@@ -189,6 +217,10 @@ impl Registry {
                     };
                     let index = ast.entry(*lang).or_default();
                     let gate = m.literals.as_deref().map(|l| index.add_gate(l));
+                    let node_gate = m
+                        .node_literals
+                        .as_deref()
+                        .and_then(|l| index.add_node_gate(l));
                     for kind in kinds.iter() {
                         if index.by_kind.len() <= kind {
                             index.by_kind.resize_with(kind + 1, Vec::new);
@@ -198,6 +230,7 @@ impl Registry {
                             matcher: mi,
                             core: ci,
                             gate,
+                            node_gate,
                         });
                     }
                 }
@@ -214,32 +247,33 @@ impl Registry {
     }
 
     /// The same registry with every literal pre-filter turned off: each AST
-    /// matcher runs on every file (for checking that the filters never
+    /// matcher runs on every file and node of its kinds (for checking that the filters never
     /// change a finding).
     pub fn without_prefilters(mut self) -> Registry {
         for index in self.ast.values_mut() {
             for refs in &mut index.by_kind {
                 for r in refs {
                     r.gate = None;
+                    r.node_gate = None;
                 }
             }
         }
         self
     }
 
-    /// How many AST matchers (per language) have a literal gate, of all.
-    pub fn gated_matchers(&self) -> (usize, usize) {
-        let mut gated = 0;
-        let mut all = 0;
+    /// How many AST matchers have a file gate and a node gate, of how many.
+    pub fn gated_matchers(&self) -> GateCounts {
+        let mut counts = GateCounts::default();
         for rule in &self.rules {
             for m in &rule.matchers {
                 if matches!(m.kind, MatcherKind::Ast(_)) {
-                    all += 1;
-                    gated += usize::from(m.literals.is_some());
+                    counts.ast += 1;
+                    counts.file += usize::from(m.literals.is_some());
+                    counts.node += usize::from(m.node_literals.is_some());
                 }
             }
         }
-        (gated, all)
+        counts
     }
 
     /// Keep only the rules `keep` accepts, and rebuild the indexes.
