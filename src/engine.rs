@@ -223,7 +223,7 @@ pub fn check_parsed_until(
 
     if let Some(nodes) = file.nodes() {
         if let Some(index) = registry.ast_index(file.language) {
-            let open = index.open_gates(&file.text);
+            let gates = index.open_gates(&file.text);
             for (visited, node) in nodes.all().enumerate() {
                 if visited % CLOCK_EVERY == CLOCK_EVERY - 1 && expired() {
                     complete = false;
@@ -234,16 +234,11 @@ pub fn check_parsed_until(
                 };
                 for r in refs {
                     if !wanted(r.rule)
-                        || r.gate
-                            .is_some_and(|g| !open.get(g).copied().unwrap_or(true))
+                        || r.gate.is_some_and(|g| !gates.file_open(g))
+                        || r.node_gate
+                            .is_some_and(|g| !gates.node_open(g, node.range()))
                     {
                         continue;
-                    }
-                    if let Some(g) = r.node_gate {
-                        let text = file.text.get(node.range()).unwrap_or_default();
-                        if !index.node_gate_open(g, text) {
-                            continue;
-                        }
                     }
                     let rule = &registry.rules[r.rule];
                     let matcher = &rule.matchers[r.matcher];

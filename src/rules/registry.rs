@@ -29,56 +29,92 @@ pub struct AstRef {
 #[derive(Debug, Default)]
 pub struct AstIndex {
     pub by_kind: Vec<Vec<AstRef>>,
-    /// Per gated matcher, the ids (in `literals`) of the literals it needs.
+    /// Per file gate, the ids (in `literals`) of the literals it needs.
     pub gates: Vec<Vec<usize>>,
+    /// Per node gate, likewise.
+    node_gates: Vec<Vec<usize>>,
     literals: Vec<String>,
     scanner: Option<aho_corasick::AhoCorasick>,
-    /// One scanner per matcher with node literals.
-    node_gates: Vec<aho_corasick::AhoCorasick>,
+}
+
+/// What one scan of a file's text found: which file gates are open, and
+/// where each literal occurs, for the node gates.
+pub struct Gates<'a> {
+    index: &'a AstIndex,
+    /// `None` when nothing could be scanned: every gate is open.
+    found: Option<Vec<Vec<usize>>>,
+    open: Vec<bool>,
+}
+
+impl Gates<'_> {
+    /// May the matcher with file gate `gate` match somewhere in the file?
+    pub fn file_open(&self, gate: usize) -> bool {
+        self.open.get(gate).copied().unwrap_or(true)
+    }
+
+    /// May the matcher with node gate `gate` match the node spanning `range`?
+    /// True when one of its literals occurs wholly inside the range.
+    pub fn node_open(&self, gate: usize, range: std::ops::Range<usize>) -> bool {
+        let (Some(found), Some(ids)) = (&self.found, self.index.node_gates.get(gate)) else {
+            return true;
+        };
+        ids.iter().any(|&id| {
+            let Some(starts) = found.get(id) else {
+                return true;
+            };
+            let len = self.index.literals.get(id).map_or(0, String::len);
+            // The first occurrence from `range.start` on ends soonest.
+            let first = starts.partition_point(|&s| s < range.start);
+            starts.get(first).is_some_and(|&s| s + len <= range.end)
+        })
+    }
 }
 
 impl AstIndex {
-    /// Which gates a file opens: one pass over its text finds every
-    /// literal any gated matcher needs.
-    pub fn open_gates(&self, text: &str) -> Vec<bool> {
+    /// One pass over a file's text finds every literal of every gate.
+    pub fn open_gates(&self, text: &str) -> Gates<'_> {
         let Some(scanner) = &self.scanner else {
-            return vec![true; self.gates.len()];
+            return Gates {
+                index: self,
+                found: None,
+                open: vec![true; self.gates.len()],
+            };
         };
-        let mut found = vec![false; self.literals.len()];
-        let mut left = self.literals.len();
+        let mut found: Vec<Vec<usize>> = vec![Vec::new(); self.literals.len()];
         for m in scanner.find_overlapping_iter(text) {
-            let id = m.pattern().as_usize();
-            if !found[id] {
-                found[id] = true;
-                left -= 1;
-                if left == 0 {
-                    break;
-                }
+            if let Some(starts) = found.get_mut(m.pattern().as_usize()) {
+                starts.push(m.start());
             }
         }
-        self.gates
+        let open = self
+            .gates
             .iter()
-            .map(|ids| ids.iter().any(|id| found[*id]))
-            .collect()
+            .map(|ids| {
+                ids.iter()
+                    .any(|id| found.get(*id).is_some_and(|s| !s.is_empty()))
+            })
+            .collect();
+        Gates {
+            index: self,
+            found: Some(found),
+            open,
+        }
     }
 
-    /// Does `text` (a candidate node's) hold one of node gate `gate`'s literals?
-    pub fn node_gate_open(&self, gate: usize, text: &str) -> bool {
-        self.node_gates.get(gate).is_none_or(|s| s.is_match(text))
-    }
-
-    fn add_node_gate(&mut self, literals: &[String]) -> Option<usize> {
-        // Literals are short words: a failure to build only means no gating.
-        let scanner = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(literals)
-            .ok()?;
-        self.node_gates.push(scanner);
-        Some(self.node_gates.len() - 1)
+    fn add_node_gate(&mut self, literals: &[String]) -> usize {
+        let ids = self.literal_ids(literals);
+        self.node_gates.push(ids);
+        self.node_gates.len() - 1
     }
 
     fn add_gate(&mut self, literals: &[String]) -> usize {
-        let ids = literals
+        let ids = self.literal_ids(literals);
+        self.gates.push(ids);
+        self.gates.len() - 1
+    }
+
+    fn literal_ids(&mut self, literals: &[String]) -> Vec<usize> {
+        literals
             .iter()
             .map(|l| match self.literals.iter().position(|x| x == l) {
                 Some(id) => id,
@@ -87,9 +123,7 @@ impl AstIndex {
                     self.literals.len() - 1
                 }
             })
-            .collect();
-        self.gates.push(ids);
-        self.gates.len() - 1
+            .collect()
     }
 
     fn build_scanner(&mut self) {
@@ -104,6 +138,7 @@ impl AstIndex {
             .ok();
         if self.scanner.is_none() {
             self.gates.iter_mut().for_each(Vec::clear);
+            self.node_gates.iter_mut().for_each(Vec::clear);
         }
     }
 }
@@ -217,10 +252,7 @@ impl Registry {
                     };
                     let index = ast.entry(*lang).or_default();
                     let gate = m.literals.as_deref().map(|l| index.add_gate(l));
-                    let node_gate = m
-                        .node_literals
-                        .as_deref()
-                        .and_then(|l| index.add_node_gate(l));
+                    let node_gate = m.node_literals.as_deref().map(|l| index.add_node_gate(l));
                     for kind in kinds.iter() {
                         if index.by_kind.len() <= kind {
                             index.by_kind.resize_with(kind + 1, Vec::new);
@@ -332,4 +364,30 @@ fn read_rule_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleFileError> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_gates_need_a_literal_wholly_inside_the_node() {
+        let mut index = AstIndex::default();
+        let file_gate = index.add_gate(&["getenv".to_string()]);
+        let node_gate = index.add_node_gate(&["secret".to_string(), "token".to_string()]);
+        index.build_scanner();
+        //          0         1         2         3
+        //          0123456789012345678901234567890123456
+        let text = "x = os.GETENV('A')\ny = f(SECRET_KEY)\n";
+        let gates = index.open_gates(text);
+        assert!(gates.file_open(file_gate));
+        assert!(gates.node_open(node_gate, 19..36), "whole line");
+        assert!(gates.node_open(node_gate, 25..31), "exactly `SECRET`");
+        assert!(!gates.node_open(node_gate, 26..36), "starts inside it");
+        assert!(!gates.node_open(node_gate, 19..30), "ends inside it");
+        assert!(!gates.node_open(node_gate, 0..18), "first line");
+        let none = index.open_gates("print('hello')\n");
+        assert!(!none.file_open(file_gate));
+        assert!(!none.node_open(node_gate, 0..15));
+    }
 }
