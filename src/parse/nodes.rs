@@ -31,7 +31,11 @@ impl<'t> NodeIndex<'t> {
     pub fn build(lang: SupportLang, root: &'t AstGrep<StrDoc<SupportLang>>) -> Self {
         let mut nodes = Vec::new();
         let mut by_kind: Vec<Vec<u32>> = Vec::new();
-        for node in root.root().dfs() {
+        // Pre-order with a bare cursor: down, else along, else up and along.
+        // The cursor starts at the root, so it cannot climb above it.
+        let mut cursor = root.root().get_inner_node().walk();
+        'walk: loop {
+            let node = cursor.node();
             let kind = usize::from(node.kind_id());
             if kind >= by_kind.len() {
                 by_kind.resize_with(kind + 1, Vec::new);
@@ -39,7 +43,15 @@ impl<'t> NodeIndex<'t> {
             // A tree has far fewer than 2^32 nodes: a file is at most a few MiB.
             let pos = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
             by_kind[kind].push(pos);
-            nodes.push(node.get_inner_node());
+            nodes.push(node);
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
         }
         Self {
             lang,
