@@ -71,6 +71,16 @@ pub fn scan(args: &ScanArgs, registry: &Registry) -> miette::Result<Report> {
     scan_with(args, &settings, registry)
 }
 
+/// The `--jobs` worker threads. They get a large stack: grammar and rule
+/// code may recurse on deeply nested input, and an overflow cannot be caught.
+fn worker_pool(args: &ScanArgs) -> miette::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .stack_size(64 * 1024 * 1024)
+        .build()
+        .map_err(|e| miette::miette!("cannot start worker threads: {e}"))
+}
+
 /// [`scan`] with settings already loaded.
 pub fn scan_with(
     args: &ScanArgs,
@@ -97,14 +107,7 @@ pub fn scan_with(
         discover::walk(path, &base, &opts).map_err(|e| UsageError::BadExclude(e.to_string()))?;
     settings.filter_files(&mut discovery.files);
 
-    // Workers get a large stack: grammar and rule code may recurse on deeply
-    // nested input, and an overflow cannot be caught.
-    let threads = args.jobs.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(64 * 1024 * 1024)
-        .build()
-        .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+    let pool = worker_pool(args)?;
     let limits = crate::engine::Limits {
         file_timeout: std::time::Duration::from_secs_f64(args.file_timeout.clamp(0.001, 86_400.0)),
     };
@@ -220,7 +223,8 @@ pub fn scan_with(
 /// `prodready scan`: build the report, write it, say whether the gate passed.
 pub fn run_scan(args: &ScanArgs) -> miette::Result<Outcome> {
     let settings = Settings::load(args)?;
-    let registry = settings.load_registry(args)?;
+    // Rules compile in parallel, on no more threads than the scan uses.
+    let registry = worker_pool(args)?.install(|| settings.load_registry(args))?;
     let report = scan_with(args, &settings, &registry)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let style = Style {

@@ -261,9 +261,21 @@ fn pattern_vars(text: &str) -> Vec<String> {
 /// What a node-text regex needs: a set of literals one of which every
 /// match contains.
 fn regex_literals(re: &str) -> Req {
-    let hir = regex_syntax::ParserBuilder::new().build().parse(re).ok()?;
-    let seq = literals(&hir);
-    seq.best.filter(|s| usable(s))
+    // Rules repeat their regexes (shared utilities, file and node gates).
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Req>> =
+            Default::default();
+    }
+    if let Some(req) = SEEN.with(|seen| seen.borrow().get(re).cloned()) {
+        return req;
+    }
+    let req = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(re)
+        .ok()
+        .and_then(|hir| literals(&hir).best.filter(|s| usable(s)));
+    SEEN.with(|seen| seen.borrow_mut().insert(re.to_string(), req.clone()));
+    req
 }
 
 /// Literal facts about a sub-expression.

@@ -8,6 +8,7 @@ use crate::error::{RuleFileError, RuleLoadErrors};
 use crate::lang::Language;
 use crate::project::ProjectCheckDef;
 use ast_grep_core::Matcher as _;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -188,8 +189,13 @@ impl Registry {
     ) -> Result<Registry, RuleLoadErrors> {
         let mut rules: Vec<Rule> = Vec::new();
         let mut checks: Vec<ProjectCheckDef> = Vec::new();
-        for (path, text) in &sources {
-            match load_any(path, text) {
+        // Compiling a rule (patterns, regexes, gates) is the cost: in parallel.
+        let loaded: Vec<_> = sources
+            .par_iter()
+            .map(|(path, text)| load_any(path, text))
+            .collect();
+        for ((path, text), loaded) in sources.iter().zip(loaded) {
+            match loaded {
                 Ok(Loaded::ProjectCheck(check)) => {
                     let clash = rules
                         .iter()
