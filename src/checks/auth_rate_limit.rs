@@ -215,6 +215,11 @@ fn py_function(def: &N<'_>, is_django: bool, out: &mut Vec<Hit>) {
             }
         }
     }
+    // Most functions are neither routes nor Django auth views: leave them
+    // before copying their text.
+    if route.is_none() && !(is_django && AUTH_NAME.is_match(&name)) {
+        return;
+    }
     let params = def
         .field("parameters")
         .map(|p| p.text().to_string())
