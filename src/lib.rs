@@ -37,3 +37,4 @@ pub mod ruletest;
 pub mod score;
 pub mod settings;
 pub mod suppress;
+pub mod workloads;

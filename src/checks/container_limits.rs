@@ -14,30 +14,18 @@ use crate::parse::config::{CKey, CNode};
 use crate::parse::lines::floor_char_boundary;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
+use crate::workloads::{self, ComposeLimits};
 
 pub struct ContainerLimits;
 
 impl Check for ContainerLimits {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let Some(doc) = file.config() else { return };
-        // Helm/Jinja templates: resources usually come from values.
-        if file.text.contains("{{") || file.text.contains("{%") {
+        if workloads::is_templated(&file.text) {
             return;
         }
         match file.language {
-            Language::Compose => {
-                let name = file
-                    .rel_path
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                let dev = ["override", "dev", "test", "ci.", "-ci", "local", "debug"]
-                    .iter()
-                    .any(|w| name.contains(w));
-                if dev {
-                    return;
-                }
+            Language::Compose if !workloads::is_dev_compose(&file.rel_path) => {
                 for d in &doc.documents {
                     compose(file, d, out);
                 }
@@ -67,31 +55,12 @@ fn key_range(file: &ParsedFile, key: &CKey) -> std::ops::Range<usize> {
     start..end
 }
 
-/// A map's entries, with a YAML merge key (`<<: *defaults`) folded in.
-fn lookup<'a>(node: &'a CNode, key: &str) -> Option<&'a CNode> {
-    node.get(key).or_else(|| {
-        let merged = node.get("<<")?;
-        merged
-            .get(key)
-            .or_else(|| merged.items().iter().find_map(|m| m.get(key)))
-    })
-}
-
 fn compose(file: &ParsedFile, doc: &CNode, out: &mut Vec<Hit>) {
     let Some(services) = doc.get("services") else {
         return;
     };
     for (key, svc) in services.entries() {
-        if svc.entries().is_empty() || lookup(svc, "extends").is_some() {
-            continue;
-        }
-        let deploy_limits = lookup(svc, "deploy")
-            .and_then(|d| d.path(&["resources", "limits"]))
-            .is_some_and(|l| !l.entries().is_empty());
-        let legacy = ["mem_limit", "cpus", "cpu_quota", "memswap_limit"]
-            .iter()
-            .any(|k| lookup(svc, k).is_some());
-        if deploy_limits || legacy {
+        if !matches!(workloads::compose_limits(svc), ComposeLimits::Missing) {
             continue;
         }
         out.push(Hit::new(
@@ -104,30 +73,9 @@ fn compose(file: &ParsedFile, doc: &CNode, out: &mut Vec<Hit>) {
     }
 }
 
-fn pod_spec<'a>(doc: &'a CNode, kind: &str) -> Option<&'a CNode> {
-    match kind {
-        "Pod" => doc.get("spec"),
-        "Deployment"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "ReplicaSet"
-        | "Rollout"
-        | "Job"
-        | "ReplicationController" => doc.path(&["spec", "template", "spec"]),
-        "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
-        _ => None,
-    }
-}
-
 fn kubernetes(file: &ParsedFile, doc: &CNode, out: &mut Vec<Hit>) {
-    // `kind: List` wraps several objects.
-    let mut objects = vec![doc];
-    if doc.get("kind").and_then(CNode::as_str) == Some("List") {
-        objects.extend(doc.get("items").map(CNode::items).unwrap_or_default());
-    }
-    for obj in objects {
-        let kind = obj.get("kind").and_then(CNode::as_str).unwrap_or("");
-        let Some(spec) = pod_spec(obj, kind) else {
+    for obj in workloads::k8s_objects(doc) {
+        let Some((kind, spec)) = workloads::pod_spec(obj) else {
             continue;
         };
         let workload = obj
@@ -136,8 +84,7 @@ fn kubernetes(file: &ParsedFile, doc: &CNode, out: &mut Vec<Hit>) {
             .unwrap_or_else(|| kind.to_string());
         for list in ["initContainers", "containers"] {
             for c in spec.get(list).map(CNode::items).unwrap_or_default() {
-                // Patches (kustomize overlays) name a container without an image.
-                if c.entries().is_empty() || c.get("image").is_none() {
+                if workloads::is_container_patch(c) {
                     continue;
                 }
                 let resources = c.get("resources");

@@ -6,6 +6,7 @@ use super::{FactKind, FactSink};
 use crate::lang::Language;
 use crate::parse::config::{CNode, CValue};
 use crate::parse::Parsed;
+use crate::workloads::{self, ComposeLimits};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -170,6 +171,9 @@ fn compose(sink: &mut FactSink<'_>, root: &CNode) {
     let Some(services) = root.get("services") else {
         return;
     };
+    // The container-limits rule leaves these files alone; so does the project check.
+    let exempt_file =
+        workloads::is_dev_compose(&sink.file.rel_path) || workloads::is_templated(&sink.file.text);
     for (key, svc) in services.entries() {
         sink.add(FactKind::ComposeService, key.name.clone(), key.line);
         if let Some((hk, h)) = svc.entry("healthcheck") {
@@ -180,33 +184,28 @@ fn compose(sink: &mut FactSink<'_>, root: &CNode) {
                 sink.add(FactKind::ComposeHealthcheck, key.name.clone(), hk.line);
             }
         }
-        let limits = svc
-            .path(&["deploy", "resources", "limits"])
-            .or_else(|| svc.get("mem_limit"));
-        if let Some(l) = limits {
-            sink.add(FactKind::ComposeLimits, key.name.clone(), l.line);
+        match workloads::compose_limits(svc) {
+            ComposeLimits::Set(l) => sink.add(FactKind::ComposeLimits, key.name.clone(), l.line),
+            ComposeLimits::Inherited => {
+                sink.add(FactKind::ComposeLimitsExempt, key.name.clone(), key.line)
+            }
+            ComposeLimits::Missing if exempt_file => {
+                sink.add(FactKind::ComposeLimitsExempt, key.name.clone(), key.line)
+            }
+            ComposeLimits::Missing => {}
         }
     }
 }
 
-/// The pod spec of a workload manifest, if it is one.
-pub fn pod_spec(root: &CNode) -> Option<&CNode> {
-    let kind = root.get("kind").and_then(CNode::as_str)?;
-    match kind {
-        "Pod" => root.get("spec"),
-        "Deployment"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "ReplicaSet"
-        | "Job"
-        | "ReplicationController" => root.path(&["spec", "template", "spec"]),
-        "CronJob" => root.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
-        _ => None,
+fn kubernetes(sink: &mut FactSink<'_>, root: &CNode) {
+    for obj in workloads::k8s_objects(root) {
+        if let Some((_, spec)) = workloads::pod_spec(obj) {
+            pod(sink, spec);
+        }
     }
 }
 
-fn kubernetes(sink: &mut FactSink<'_>, root: &CNode) {
-    let Some(spec) = pod_spec(root) else { return };
+fn pod(sink: &mut FactSink<'_>, spec: &CNode) {
     let pod_non_root = spec
         .path(&["securityContext", "runAsNonRoot"])
         .is_some_and(|v| v.value == CValue::Bool(true));
@@ -215,6 +214,9 @@ fn kubernetes(sink: &mut FactSink<'_>, root: &CNode) {
             continue;
         };
         for c in containers.items() {
+            if workloads::is_container_patch(c) {
+                continue;
+            }
             let name = c
                 .get("name")
                 .and_then(CNode::as_str)

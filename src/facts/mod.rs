@@ -37,7 +37,12 @@ pub enum FactKind {
     /// A compose service (detail: name).
     ComposeService,
     ComposeHealthcheck,
+    /// A compose service that sets resource limits (line: where).
     ComposeLimits,
+    /// A compose service whose limits are not judged, as the
+    /// container-limits rule does not: a development or templated compose
+    /// file, `extends`, an empty override entry.
+    ComposeLimitsExempt,
     /// A Kubernetes container (detail: name).
     K8sContainer,
     K8sProbe,

@@ -143,9 +143,23 @@ pub fn compose_healthchecks(f: &ProjectFacts) -> Verdict {
 }
 
 pub fn compose_resource_limits(f: &ProjectFacts) -> Verdict {
-    let services: Vec<_> = f.of(FactKind::ComposeService).collect();
-    if services.is_empty() {
+    let all: Vec<_> = f.of(FactKind::ComposeService).collect();
+    if all.is_empty() {
         return Verdict::not_applicable("no compose file");
+    }
+    let exempt: Vec<_> = f.of(FactKind::ComposeLimitsExempt).collect();
+    let services: Vec<_> = all
+        .into_iter()
+        .filter(|s| {
+            !exempt
+                .iter()
+                .any(|e| e.path == s.path && e.detail == s.detail)
+        })
+        .collect();
+    if services.is_empty() {
+        return Verdict::not_applicable(
+            "only development compose files and services that inherit their settings",
+        );
     }
     let with: Vec<_> = f.of(FactKind::ComposeLimits).collect();
     coverage_verdict(&services, &with, "compose service", "resource limits")

@@ -1,0 +1,124 @@
+//! The per-file container-limits rule and the project checks built on
+//! facts read workloads the same way: where the rule is silent about a
+//! service or container, the project check does not call it unlimited.
+
+mod common;
+
+use common::prodready;
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+
+fn scan(dir: &Path) -> Value {
+    let out = prodready()
+        .args(["scan", "-f", "json", "--fail-on", "none"])
+        .arg(dir)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).expect("json")
+}
+
+fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("check {id} in report"))
+}
+
+fn rule_hits(report: &Value, rule: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule_id"] == rule)
+        .map(|f| format!("{}:{}", f["path"].as_str().unwrap_or(""), f["line"]))
+        .collect()
+}
+
+#[test]
+fn compose_limits_agree_between_rule_and_project_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join("docker-compose.yml"),
+        "x-limits: &limits\n  deploy:\n    resources:\n      limits:\n        memory: 512M\n\nservices:\n  api:\n    image: registry.example.com/shop/api:1.4.2\n    <<: *limits\n  worker:\n    image: registry.example.com/shop/worker:1.4.2\n    cpus: \"0.5\"\n    mem_limit: 256m\n",
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join("docker-compose.override.yml"),
+        "services:\n  api:\n    ports: [\"8000:8000\"]\n  mailhog:\n    image: mailhog/mailhog:v1.0.1\n",
+    )
+    .expect("write");
+    let report = scan(dir.path());
+    assert!(rule_hits(&report, "container-without-resource-limits").is_empty());
+    let limits = check(&report, "compose-resource-limits");
+    assert_eq!(limits["status"], "pass", "{limits}");
+    assert_eq!(
+        limits["summary"],
+        "2 of 2 compose services have resource limits"
+    );
+
+    // A production service without limits: both say so, about the same service.
+    fs::write(
+        dir.path().join("docker-compose.yml"),
+        "services:\n  api:\n    image: registry.example.com/shop/api:1.4.2\n",
+    )
+    .expect("write");
+    let report = scan(dir.path());
+    assert_eq!(
+        rule_hits(&report, "container-without-resource-limits"),
+        ["docker-compose.yml:2"]
+    );
+    let limits = check(&report, "compose-resource-limits");
+    assert_eq!(limits["status"], "fail", "{limits}");
+    assert_eq!(
+        limits["summary"],
+        "0 of 1 compose services have resource limits"
+    );
+}
+
+#[test]
+fn only_development_compose_files_make_the_check_not_applicable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join("docker-compose.dev.yml"),
+        "services:\n  db:\n    image: postgres:16.4\n",
+    )
+    .expect("write");
+    let report = scan(dir.path());
+    assert!(rule_hits(&report, "container-without-resource-limits").is_empty());
+    assert_eq!(
+        check(&report, "compose-resource-limits")["status"],
+        "not_applicable"
+    );
+}
+
+#[test]
+fn rollouts_lists_and_patches_count_alike() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::create_dir_all(dir.path().join("deploy/overlays/prod")).expect("mkdir");
+    // An Argo Rollout inside a List: a workload for the rule and the facts.
+    fs::write(
+        dir.path().join("deploy/app.yaml"),
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: argoproj.io/v1alpha1\n    kind: Rollout\n    metadata:\n      name: checkout\n    spec:\n      template:\n        spec:\n          containers:\n            - name: checkout\n              image: registry.example.com/shop/checkout:2.0.1\n              resources:\n                requests: {cpu: 100m, memory: 128Mi}\n",
+    )
+    .expect("write");
+    // A kustomize patch names the container without an image: not a container.
+    fs::write(
+        dir.path().join("deploy/overlays/prod/patch.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: checkout\nspec:\n  template:\n    spec:\n      containers:\n        - name: checkout\n          env:\n            - {name: LOG_LEVEL, value: info}\n",
+    )
+    .expect("write");
+    let report = scan(dir.path());
+    assert_eq!(
+        rule_hits(&report, "container-without-resource-limits"),
+        ["deploy/app.yaml:12"]
+    );
+    let resources = check(&report, "k8s-resources");
+    assert_eq!(
+        resources["summary"], "1 of 1 containers have resource requests/limits",
+        "{resources}"
+    );
+}
