@@ -2,6 +2,9 @@
 //! repository root with deterministic, colourless output, and the two
 //! sample projects.
 
+// Each test binary compiles this module and uses a part of it.
+#![allow(dead_code)]
+
 use assert_cmd::Command;
 
 pub const INSECURE: &str = "fixtures/projects/insecure-service";
