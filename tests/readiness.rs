@@ -4,19 +4,12 @@
 
 mod common;
 
-use common::{prodready, HARDENED, INSECURE};
+use common::{prodready, scan_json, HARDENED, INSECURE};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::Value;
 
 fn json(path: &str) -> Value {
-    let out = prodready()
-        .args(["scan", path, "-f", "json", "--fail-on", "none"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("json")
+    scan_json(path, &[])
 }
 
 fn markdown(path: &str) -> String {

@@ -1,7 +1,10 @@
 //! Bad input never crashes a scan: each case yields a skipped file or a note
 //! with a reason, and the rest of the tree is still checked.
 
+mod common;
+
 use assert_cmd::Command;
+use common::scan_json;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
@@ -11,18 +14,7 @@ use std::path::Path;
 const CANARY: &str = "import os\nAPI_KEY = os.getenv(\"API_KEY\", \"canary-value-123\")\n";
 
 fn scan(dir: &Path, extra: &[&str]) -> Value {
-    let out = Command::cargo_bin("prodready")
-        .expect("binary")
-        .env("PRODREADY_DETERMINISTIC", "1")
-        .args(["scan", "--format", "json", "--fail-on", "none"])
-        .args(extra)
-        .arg(dir)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("valid JSON")
+    scan_json(dir, extra)
 }
 
 fn with_canary() -> tempfile::TempDir {

@@ -4,21 +4,13 @@
 
 mod common;
 
-use common::prodready;
+use common::scan_json;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
 fn scan(dir: &Path) -> Value {
-    let out = prodready()
-        .args(["scan", "-f", "json", "--fail-on", "none"])
-        .arg(dir)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("json")
+    scan_json(dir, &[])
 }
 
 fn check<'a>(report: &'a Value, id: &str) -> &'a Value {

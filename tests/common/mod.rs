@@ -6,6 +6,8 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+use serde_json::Value;
+use std::ffi::OsStr;
 
 pub const INSECURE: &str = "fixtures/projects/insecure-service";
 pub const HARDENED: &str = "fixtures/projects/hardened-service";
@@ -17,4 +19,19 @@ pub fn prodready() -> Command {
         .env("PRODREADY_DETERMINISTIC", "1")
         .env_remove("COLUMNS");
     cmd
+}
+
+/// `prodready scan PATH --format json --fail-on none EXTRA...`, which must
+/// exit 0, parsed.
+pub fn scan_json(path: impl AsRef<OsStr>, extra: &[&str]) -> Value {
+    let out = prodready()
+        .args(["scan", "--format", "json", "--fail-on", "none"])
+        .args(extra)
+        .arg(path)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).expect("valid JSON")
 }
