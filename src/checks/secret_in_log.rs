@@ -107,14 +107,16 @@ fn python_log_args<'r>(call: &Node<'r>, aliases: &[String]) -> Option<Node<'r>> 
     if func.kind() != "attribute" {
         return None;
     }
-    let method = func.field("attribute")?.text().to_string();
+    if !is_log_method(&func.field("attribute")?.text()) {
+        return None;
+    }
     let object = func.field("object")?.text().to_string();
     let logger = is_logger_receiver(&object)
         || object.starts_with("logging.")
         || aliases.contains(&object)
         || object.ends_with(')')
             && (object.contains("getLogger(") || object.contains("get_logger("));
-    (is_log_method(&method) && logger).then(|| call.field("arguments"))?
+    logger.then(|| call.field("arguments"))?
 }
 
 /// `"... %s" % (a, b)`: the text of the operand shown by placeholder `index`.
