@@ -282,6 +282,38 @@ fn baseline_survives_shifted_lines_and_counts_identical_problems() {
         ));
 }
 
+/// Every finding of every fixture (all rule families, all languages) goes
+/// into a baseline; scanning again with it leaves nothing new or stale,
+/// and recording the baseline again gives the same bytes.
+#[test]
+fn baseline_of_every_fixture_round_trips() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = dir.path().join("first.json");
+    let second = dir.path().join("second.json");
+    for out in [&first, &second] {
+        prodready()
+            .args(["baseline", "fixtures", "-o"])
+            .arg(out)
+            .assert()
+            .code(0);
+    }
+    let recorded = std::fs::read(&first).expect("baseline written");
+    assert_eq!(recorded, std::fs::read(&second).expect("baseline written"));
+
+    let (_, plain) = scan_json(&["--fail-on", "none"], Path::new("fixtures"));
+    let total = plain["findings"].as_array().map_or(0, Vec::len);
+    assert!(total > 200, "fixtures give {total} findings");
+    let (code, json) = scan_json(
+        &["--baseline", first.to_str().unwrap_or("")],
+        Path::new("fixtures"),
+    );
+    assert_eq!(code, 0, "{}", json["baseline"]);
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(0));
+    assert_eq!(json["baseline"]["matched"], total);
+    assert_eq!(json["baseline"]["new"], 0);
+    assert_eq!(json["baseline"]["stale"].as_array().map(Vec::len), Some(0));
+}
+
 #[test]
 fn stale_baseline_entries_are_reported() {
     let dir = tempfile::tempdir().expect("tempdir");
