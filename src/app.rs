@@ -81,6 +81,12 @@ fn worker_pool(args: &ScanArgs) -> miette::Result<rayon::ThreadPool> {
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))
 }
 
+/// The built-in rules and the user's; they compile in parallel, on no more
+/// threads than the scan uses.
+pub fn load_registry(args: &ScanArgs, settings: &Settings) -> miette::Result<Registry> {
+    worker_pool(args)?.install(|| settings.load_registry(args))
+}
+
 /// [`scan`] with settings already loaded.
 pub fn scan_with(
     args: &ScanArgs,
@@ -223,8 +229,7 @@ pub fn scan_with(
 /// `prodready scan`: build the report, write it, say whether the gate passed.
 pub fn run_scan(args: &ScanArgs) -> miette::Result<Outcome> {
     let settings = Settings::load(args)?;
-    // Rules compile in parallel, on no more threads than the scan uses.
-    let registry = worker_pool(args)?.install(|| settings.load_registry(args))?;
+    let registry = load_registry(args, &settings)?;
     let report = scan_with(args, &settings, &registry)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let style = Style {

@@ -238,7 +238,7 @@ pub fn run_command(args: &crate::cli::ScanArgs) -> miette::Result<()> {
     args.ci.write_baseline = None;
     args.ci.show_suppressed = false;
     let settings = crate::settings::Settings::load(&args)?;
-    let registry = settings.load_registry(&args)?;
+    let registry = crate::app::load_registry(&args, &settings)?;
     let report = crate::app::scan_with(&args, &settings, &registry)?;
     let n = write(&out, &report.findings)?;
     eprintln!(

@@ -97,22 +97,6 @@ fn decorated_atomic(func: &Node<'_>) -> bool {
 /// statements it sits in, as (if start, clause start) pairs.
 type Write = (String, usize, Vec<(usize, usize)>);
 
-fn branches(node: &Node<'_>, body: &Node<'_>) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for a in node.ancestors() {
-        if a.node_id() == body.node_id() {
-            break;
-        }
-        if let Some(p) = a.parent() {
-            let clause = matches!(a.kind().as_ref(), "block" | "elif_clause" | "else_clause");
-            if p.kind() == "if_statement" && clause {
-                out.push((p.range().start, a.range().start));
-            }
-        }
-    }
-    out
-}
-
 /// Can both writes run in one call (not in different arms of one `if`)?
 fn together(a: &Write, b: &Write) -> bool {
     !a.2.iter()
@@ -120,7 +104,8 @@ fn together(a: &Write, b: &Write) -> bool {
 }
 
 /// ORM writes in `body` outside atomic blocks and nested scopes, in source
-/// order. Only the write calls and their ancestors are looked at.
+/// order, with the `if` arms they sit in. Only the write calls and their
+/// ancestors are looked at, once each.
 fn writes_in(nodes: &NodeIndex<'_>, body: &Node<'_>) -> Vec<Write> {
     let mut out = Vec::new();
     'calls: for call in nodes.of_kind_in(body, "call") {
@@ -128,6 +113,7 @@ fn writes_in(nodes: &NodeIndex<'_>, body: &Node<'_>) -> Vec<Write> {
             continue;
         };
         let mut in_loop = false;
+        let mut arms = Vec::new();
         let mut child = call.clone();
         for a in call.ancestors() {
             if a.node_id() == body.node_id() {
@@ -151,11 +137,19 @@ fn writes_in(nodes: &NodeIndex<'_>, body: &Node<'_>) -> Vec<Write> {
                         .is_none_or(|r| r.node_id() != child.node_id());
                 }
                 "while_statement" => in_loop = true,
+                "if_statement"
+                    if matches!(
+                        child.kind().as_ref(),
+                        "block" | "elif_clause" | "else_clause"
+                    ) =>
+                {
+                    arms.push((a.range().start, child.range().start));
+                }
                 _ => {}
             }
             child = a;
         }
-        out.push((write, if in_loop { 2 } else { 1 }, branches(&call, body)));
+        out.push((write, if in_loop { 2 } else { 1 }, arms));
     }
     out
 }
