@@ -125,10 +125,12 @@ pub fn scan_with(
     let outcomes = pool.install(|| progress::check_files(&discovery.files, registry, limits, bar));
 
     let inventory = inventory(&discovery);
-    let mut findings = Vec::new();
+    // Sized up front: at 100,000 files the findings are most of the memory
+    // a scan holds, and growing by doubling would briefly hold them twice.
+    let mut findings = Vec::with_capacity(outcomes.iter().map(|o| o.findings.len()).sum());
     let mut notes = Vec::new();
-    let mut facts = Vec::new();
-    let mut file_metrics = Vec::new();
+    let mut facts = Vec::with_capacity(outcomes.iter().map(|o| o.facts.len()).sum());
+    let mut file_metrics = Vec::with_capacity(outcomes.len());
     let mut skipped = discovery.skipped;
     let mut languages: BTreeMap<String, LanguageStats> = BTreeMap::new();
     let mut files_scanned = 0;

@@ -257,7 +257,7 @@ mod tests {
     fn finding(rule: &str, path: &str, hash: &str, line: u32) -> Finding {
         Finding {
             rule_id: rule.into(),
-            title: String::new(),
+            title: "".into(),
             severity: Severity::High,
             confidence: Confidence::High,
             category: Category::Security,
@@ -270,7 +270,7 @@ mod tests {
             message: format!("m{line}"),
             snippet: String::new(),
             fingerprint: String::new(),
-            fix: String::new(),
+            fix: "".into(),
             suppressed: false,
             suppression_reason: None,
             match_hash: hash.into(),

@@ -4,11 +4,13 @@
 
 use crate::rules::meta::{Category, Confidence, Severity};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule_id: String,
-    pub title: String,
+    /// The rule's title, shared by all its findings.
+    pub title: Arc<str>,
     pub severity: Severity,
     pub confidence: Confidence,
     pub category: Category,
@@ -27,7 +29,8 @@ pub struct Finding {
     /// Stable across unrelated edits: rule, path and the normalized matched
     /// text (plus an occurrence index), never the line number.
     pub fingerprint: String,
-    pub fix: String,
+    /// The rule's fix, shared by all its findings.
+    pub fix: Arc<str>,
     /// Covered by an inline `prodready: ignore[...]` comment; such findings
     /// are reported only with `--show-suppressed`.
     #[serde(default, skip_serializing_if = "is_false")]

@@ -7,7 +7,11 @@ use prodready::{rules_cmd, ruletest};
 use std::io::Write;
 use std::process::ExitCode;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
+    prodready::parse::use_fast_allocator();
     let cli = Cli::parse();
     match run(cli) {
         Ok(Outcome::Passed) => ExitCode::SUCCESS,

@@ -59,7 +59,7 @@ pub fn list(registry: &Registry, format: Format, out: &mut dyn Write) -> io::Res
                     m.confidence.to_string(),
                     m.cwe.join(" "),
                     m.languages.join(" "),
-                    m.title.clone(),
+                    m.title.to_string(),
                 ]);
             }
             writeln!(out, "{table}")?;

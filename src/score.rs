@@ -226,7 +226,7 @@ mod tests {
     fn finding(rule: &str, severity: Severity, cat: Category) -> Finding {
         Finding {
             rule_id: rule.into(),
-            title: String::new(),
+            title: "".into(),
             severity,
             confidence: Confidence::High,
             category: cat,
@@ -239,7 +239,7 @@ mod tests {
             message: String::new(),
             snippet: String::new(),
             fingerprint: String::new(),
-            fix: String::new(),
+            fix: "".into(),
             suppressed: false,
             suppression_reason: None,
             match_hash: String::new(),

@@ -37,7 +37,7 @@ fn finding(g: &mut Gen) -> Finding {
     let rule = format!("rule-{}", g.next() % 6);
     Finding {
         rule_id: rule,
-        title: String::new(),
+        title: "".into(),
         severity: g.pick(&Severity::ALL),
         confidence: g.pick(&CONFIDENCES),
         category: g.pick(&Category::ALL),
@@ -50,7 +50,7 @@ fn finding(g: &mut Gen) -> Finding {
         message: String::new(),
         snippet: String::new(),
         fingerprint: format!("{:x}", g.next()),
-        fix: String::new(),
+        fix: "".into(),
         suppressed: false,
         suppression_reason: None,
         match_hash: String::new(),

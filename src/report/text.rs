@@ -103,7 +103,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(self.finding.title.clone()),
+            Some(self.finding.title.to_string()),
             self.span,
         ))))
     }

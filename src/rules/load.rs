@@ -194,14 +194,14 @@ pub fn load_rule(path: &str, text: &str) -> Result<Rule, RuleFileError> {
     Ok(Rule {
         meta: RuleMeta {
             id,
-            title: raw.title,
+            title: raw.title.into(),
             category: raw.category,
             severity: raw.severity,
             confidence: raw.confidence,
             cwe: raw.cwe.into_inner(),
             languages,
             why: reflow(&raw.why),
-            fix: reflow(&raw.fix),
+            fix: reflow(&raw.fix).into(),
             references: raw.references,
         },
         message: raw.message,

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// How bad a finding is. Ordered from least to most severe so that
 /// `severity >= threshold` reads naturally.
@@ -124,13 +125,15 @@ impl fmt::Display for Category {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleMeta {
     pub id: String,
-    pub title: String,
+    /// Shared with every finding of the rule (a scan may hold 100,000s).
+    pub title: Arc<str>,
     pub category: Category,
     pub severity: Severity,
     pub confidence: Confidence,
     pub cwe: Vec<String>,
     pub languages: Vec<String>,
     pub why: String,
-    pub fix: String,
+    /// Shared with every finding of the rule.
+    pub fix: Arc<str>,
     pub references: Vec<String>,
 }
