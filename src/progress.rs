@@ -1,8 +1,8 @@
 //! A progress bar on stderr for long scans: only when stderr is a terminal,
 //! the report is text (never with JSON or SARIF, whose consumers read
 //! stdout and logs) and `--quiet` is off, and only from
-//! [`MIN_FILES`] files up. The files are checked in chunks so the bar can
-//! move; results keep their order, so output is unchanged.
+//! [`MIN_FILES`] files up. Each finished file moves the bar; results keep
+//! their order, so output is unchanged.
 
 use crate::discover::SourceFile;
 use crate::engine::{self, FileOutcome};
@@ -39,15 +39,10 @@ pub fn check_files(
     if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} files {msg}") {
         bar.set_style(style);
     }
-    let chunk = (files.len() / 50).max(64);
-    let mut out = Vec::with_capacity(files.len());
-    for part in files.chunks(chunk) {
-        if let Some(first) = part.first() {
-            bar.set_message(first.rel_path.clone());
-        }
-        out.extend(engine::check_files(part, registry, limits));
-        bar.inc(part.len() as u64);
-    }
+    let out = engine::check_files_reporting(files, registry, limits, &|file| {
+        bar.set_message(file.rel_path.clone());
+        bar.inc(1);
+    });
     bar.finish_and_clear();
     out
 }

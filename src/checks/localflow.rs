@@ -102,13 +102,17 @@ fn write_of<'r>(n: &N<'r>) -> Option<(N<'r>, N<'r>, bool)> {
     Some((target?, value?, appended))
 }
 
+/// Node kinds whose contents are not module level, besides scopes.
+const CLASS_KINDS: &[&str] = &[
+    "class_definition",
+    "class_body",
+    "class_declaration",
+    "impl_item",
+];
+
 fn in_class(n: &N<'_>) -> bool {
-    n.ancestors().any(|a| {
-        matches!(
-            a.kind().as_ref(),
-            "class_definition" | "class_body" | "class_declaration" | "impl_item"
-        )
-    })
+    n.ancestors()
+        .any(|a| CLASS_KINDS.contains(&a.kind().as_ref()))
 }
 
 /// Is `name` assigned anywhere at module level (outside functions and
@@ -118,12 +122,19 @@ fn assigned_at_module_level(root: &N<'_>, name: &str) -> bool {
     MODULE_NAMES.with(|m| {
         let mut m = m.borrow_mut();
         if m.as_ref().is_none_or(|(rid, _)| *rid != id) {
-            let names = root
-                .dfs()
-                .filter_map(|n| write_of(&n).map(|(t, _, _)| (n, t)))
-                .filter(|(n, _)| scope_of(n).is_none() && !in_class(n))
-                .map(|(_, t)| t.text().to_string())
-                .collect();
+            // Pre-order, not descending into functions or classes: what
+            // lies inside them is not module level, and is most of a file.
+            let mut names = HashSet::new();
+            let mut stack = vec![root.clone()];
+            while let Some(n) = stack.pop() {
+                if is_scope(&n) || CLASS_KINDS.contains(&n.kind().as_ref()) {
+                    continue;
+                }
+                if let Some((target, _, _)) = write_of(&n) {
+                    names.insert(target.text().to_string());
+                }
+                stack.extend(n.children());
+            }
             *m = Some((id, names));
         }
         m.as_ref().is_some_and(|(_, names)| names.contains(name))
