@@ -110,11 +110,6 @@ const CLASS_KINDS: &[&str] = &[
     "impl_item",
 ];
 
-fn in_class(n: &N<'_>) -> bool {
-    n.ancestors()
-        .any(|a| CLASS_KINDS.contains(&a.kind().as_ref()))
-}
-
 /// Is `name` assigned anywhere at module level (outside functions and
 /// classes)? Computed once per file.
 fn assigned_at_module_level(root: &N<'_>, name: &str) -> bool {
@@ -122,19 +117,13 @@ fn assigned_at_module_level(root: &N<'_>, name: &str) -> bool {
     MODULE_NAMES.with(|m| {
         let mut m = m.borrow_mut();
         if m.as_ref().is_none_or(|(rid, _)| *rid != id) {
-            // Pre-order, not descending into functions or classes: what
-            // lies inside them is not module level, and is most of a file.
             let mut names = HashSet::new();
-            let mut stack = vec![root.clone()];
-            while let Some(n) = stack.pop() {
-                if is_scope(&n) || CLASS_KINDS.contains(&n.kind().as_ref()) {
-                    continue;
-                }
-                if let Some((target, _, _)) = write_of(&n) {
+            own_nodes(root, true, |n| {
+                if let Some((target, _, _)) = write_of(n) {
                     names.insert(target.text().to_string());
                 }
-                stack.extend(n.children());
-            }
+                true
+            });
             *m = Some((id, names));
         }
         m.as_ref().is_some_and(|(_, names)| names.contains(name))
@@ -151,23 +140,15 @@ pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<
     if !function && !assigned_at_module_level(scope, name) {
         return out;
     }
-    for n in scope.dfs() {
+    own_nodes(scope, !function, |n| {
         if !spend() || n.range().start >= before {
-            break;
+            return false;
         }
-        let Some((target, value, appended)) = write_of(&n) else {
-            continue;
+        let Some((target, value, appended)) = write_of(n) else {
+            return true;
         };
         if target.text() != name || n.range().end > before {
-            continue;
-        }
-        let owner = scope_of(&n);
-        let nested = match &owner {
-            Some(s) => !function || s.range() != scope_range,
-            None => function,
-        };
-        if nested || !function && in_class(&n) {
-            continue;
+            return true;
         }
         let block = n
             .ancestors()
@@ -179,8 +160,28 @@ pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<
             start: n.range().start,
             block,
         });
-    }
+        true
+    });
     out
+}
+
+/// Visit `scope` and the nodes below it in pre-order, not descending into
+/// nested functions (nor, with `classes`, into classes): the nodes whose
+/// writes belong to `scope` itself. Stops when `visit` returns false.
+fn own_nodes<'r>(scope: &N<'r>, classes: bool, mut visit: impl FnMut(&N<'r>) -> bool) {
+    let mut stack = vec![scope.clone()];
+    let mut children = Vec::new();
+    while let Some(n) = stack.pop() {
+        if !visit(&n) {
+            return;
+        }
+        children.extend(
+            n.children()
+                .filter(|c| !(is_scope(c) || classes && CLASS_KINDS.contains(&c.kind().as_ref()))),
+        );
+        // Reversed onto the stack, so the first child is visited next.
+        stack.extend(children.drain(..).rev());
+    }
 }
 
 /// Writes that may define `name` where `at` uses it: from the last plain
