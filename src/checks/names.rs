@@ -125,6 +125,8 @@ pub fn is_secret_name(name: &str) -> bool {
     // Names that end like this describe a secret rather than hold one:
     // `JWT_SECRET_ENV = "JWT_SECRET"`, `TOKEN_ERROR = "invalid token"`.
     const NO_SUFFIX: &[&str] = &[
+        // `token_exp`, `jwt_exp`: the JWT expiry claim, a timestamp.
+        "exp",
         "cookie",
         "env",
         "envvar",
@@ -377,6 +379,8 @@ mod tests {
             "LOG_LEVEL",
             "API_URL",
             "ACCESS_TOKEN_EXPIRE_MINUTES",
+            "token_exp",
+            "JWT_EXP",
             "PASSWORD_MIN_LENGTH",
             "monkey",
             "MAX_TOKENS",

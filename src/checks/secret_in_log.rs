@@ -297,7 +297,10 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
         };
         if let Some(c) = candidate {
             if is_value_use(&n, args) {
-                let generic = matches!(c.as_str(), "token" | "tok" | "key" | "secret");
+                // A bare `token` (also as the last attribute: `checkout.token`
+                // is often a public identifier) may or may not be a credential.
+                let last = c.rsplit('.').next().unwrap_or(&c);
+                let generic = matches!(last, "token" | "tok" | "key" | "secret");
                 let confidence = if generic {
                     Confidence::Medium
                 } else {
