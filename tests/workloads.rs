@@ -9,6 +9,15 @@ use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
+/// Write `text` to `name` under `dir`, creating its folders.
+fn put(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("mkdir");
+    }
+    fs::write(path, text).expect("write");
+}
+
 fn scan(dir: &Path) -> Value {
     scan_json(dir, &[])
 }
@@ -33,16 +42,8 @@ fn rule_hits(report: &Value, rule: &str) -> Vec<String> {
 #[test]
 fn compose_limits_agree_between_rule_and_project_check() {
     let dir = tempfile::tempdir().expect("tempdir");
-    fs::write(
-        dir.path().join("docker-compose.yml"),
-        "x-limits: &limits\n  deploy:\n    resources:\n      limits:\n        memory: 512M\n\nservices:\n  api:\n    image: registry.example.com/shop/api:1.4.2\n    <<: *limits\n  worker:\n    image: registry.example.com/shop/worker:1.4.2\n    cpus: \"0.5\"\n    mem_limit: 256m\n",
-    )
-    .expect("write");
-    fs::write(
-        dir.path().join("docker-compose.override.yml"),
-        "services:\n  api:\n    ports: [\"8000:8000\"]\n  mailhog:\n    image: mailhog/mailhog:v1.0.1\n",
-    )
-    .expect("write");
+    put(dir.path(), "docker-compose.yml", "x-limits: &limits\n  deploy:\n    resources:\n      limits:\n        memory: 512M\n\nservices:\n  api:\n    image: registry.example.com/shop/api:1.4.2\n    <<: *limits\n  worker:\n    image: registry.example.com/shop/worker:1.4.2\n    cpus: \"0.5\"\n    mem_limit: 256m\n");
+    put(dir.path(), "docker-compose.override.yml", "services:\n  api:\n    ports: [\"8000:8000\"]\n  mailhog:\n    image: mailhog/mailhog:v1.0.1\n");
     let report = scan(dir.path());
     assert!(rule_hits(&report, "container-without-resource-limits").is_empty());
     let limits = check(&report, "compose-resource-limits");
@@ -53,11 +54,11 @@ fn compose_limits_agree_between_rule_and_project_check() {
     );
 
     // A production service without limits: both say so, about the same service.
-    fs::write(
-        dir.path().join("docker-compose.yml"),
+    put(
+        dir.path(),
+        "docker-compose.yml",
         "services:\n  api:\n    image: registry.example.com/shop/api:1.4.2\n",
-    )
-    .expect("write");
+    );
     let report = scan(dir.path());
     assert_eq!(
         rule_hits(&report, "container-without-resource-limits"),
@@ -74,11 +75,11 @@ fn compose_limits_agree_between_rule_and_project_check() {
 #[test]
 fn only_development_compose_files_make_the_check_not_applicable() {
     let dir = tempfile::tempdir().expect("tempdir");
-    fs::write(
-        dir.path().join("docker-compose.dev.yml"),
+    put(
+        dir.path(),
+        "docker-compose.dev.yml",
         "services:\n  db:\n    image: postgres:16.4\n",
-    )
-    .expect("write");
+    );
     let report = scan(dir.path());
     assert!(rule_hits(&report, "container-without-resource-limits").is_empty());
     assert_eq!(
@@ -90,19 +91,10 @@ fn only_development_compose_files_make_the_check_not_applicable() {
 #[test]
 fn rollouts_lists_and_patches_count_alike() {
     let dir = tempfile::tempdir().expect("tempdir");
-    fs::create_dir_all(dir.path().join("deploy/overlays/prod")).expect("mkdir");
     // An Argo Rollout inside a List: a workload for the rule and the facts.
-    fs::write(
-        dir.path().join("deploy/app.yaml"),
-        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: argoproj.io/v1alpha1\n    kind: Rollout\n    metadata:\n      name: checkout\n    spec:\n      template:\n        spec:\n          containers:\n            - name: checkout\n              image: registry.example.com/shop/checkout:2.0.1\n              resources:\n                requests: {cpu: 100m, memory: 128Mi}\n",
-    )
-    .expect("write");
+    put(dir.path(), "deploy/app.yaml", "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: argoproj.io/v1alpha1\n    kind: Rollout\n    metadata:\n      name: checkout\n    spec:\n      template:\n        spec:\n          containers:\n            - name: checkout\n              image: registry.example.com/shop/checkout:2.0.1\n              resources:\n                requests: {cpu: 100m, memory: 128Mi}\n");
     // A kustomize patch names the container without an image: not a container.
-    fs::write(
-        dir.path().join("deploy/overlays/prod/patch.yaml"),
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: checkout\nspec:\n  template:\n    spec:\n      containers:\n        - name: checkout\n          env:\n            - {name: LOG_LEVEL, value: info}\n",
-    )
-    .expect("write");
+    put(dir.path(), "deploy/overlays/prod/patch.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: checkout\nspec:\n  template:\n    spec:\n      containers:\n        - name: checkout\n          env:\n            - {name: LOG_LEVEL, value: info}\n");
     let report = scan(dir.path());
     assert_eq!(
         rule_hits(&report, "container-without-resource-limits"),
