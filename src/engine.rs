@@ -181,7 +181,11 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits) -> Fil
         file.language
     };
     let size = file.size;
-    let parsed = parse::parse(language, file.rel_path.clone(), text);
+    let parsed = if needs_tree(registry, language, &file.rel_path, &text) {
+        parse::parse(language, file.rel_path.clone(), text)
+    } else {
+        parse::unparsed(language, file.rel_path.clone(), text)
+    };
     notes.extend(parsed.notes.iter().map(|n| Note {
         path: file.rel_path.clone(),
         message: n.clone(),
@@ -207,6 +211,30 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits) -> Fil
         metrics: crate::metrics::measure(&parsed),
         timed_out: !complete,
     }
+}
+
+/// Must this file be parsed? Every file is, except a test file of a code
+/// language in which nothing that reads a tree could report: no matcher or
+/// check of a rule that reports in tests has its words in the file, and no
+/// suppression comment needs auditing. Test files are most of many
+/// repositories' code and few rules report in them, so this skips most
+/// of their parsing; metrics and facts from code describe source files
+/// only, so they do not depend on it.
+fn needs_tree(registry: &Registry, language: Language, rel_path: &str, text: &str) -> bool {
+    if parse::support_lang(language).is_none() || !is_test_path(rel_path) {
+        return true;
+    }
+    // Suppression comments are read from the tree, and audited by every rule.
+    if text.contains(suppress::MARKER) {
+        return true;
+    }
+    let Some(index) = registry.ast_index(language) else {
+        return false;
+    };
+    let gates = index.open_gates(text);
+    index.tree_wanted(&gates, |rule| {
+        registry.rules[rule].test_files != TestFilePolicy::Skip
+    })
 }
 
 fn is_minified(language: Language, text: &str) -> bool {
@@ -239,12 +267,17 @@ pub fn check_parsed_until(
     // Auditing suppressions needs every rule's findings (src/suppress.rs).
     let audit_only = only.is_some() && only == suppress::rule_index(registry);
     let only = only.filter(|_| !audit_only);
-    let wanted = |idx: usize| only.is_none_or(|o| o == idx);
+    let in_tests = is_test_path(&file.rel_path);
+    let wanted = |idx: usize| {
+        only.is_none_or(|o| o == idx)
+            && !(in_tests && registry.rules[idx].test_files == TestFilePolicy::Skip)
+    };
     let mut hits: Vec<(usize, Hit)> = Vec::new();
+    let index = registry.ast_index(file.language);
+    let gates = index.map(|index| index.open_gates(&file.text));
 
     if let Some(nodes) = file.nodes() {
-        if let Some(index) = registry.ast_index(file.language) {
-            let gates = index.open_gates(&file.text);
+        if let (Some(index), Some(gates)) = (index, &gates) {
             for (visited, node) in nodes.all().enumerate() {
                 if visited % CLOCK_EVERY == CLOCK_EVERY - 1 && expired() {
                     complete = false;
@@ -295,6 +328,10 @@ pub fn check_parsed_until(
             }
         }
         if let Some(check) = rule.check {
+            let gate = index.and_then(|i| i.check_gate(idx));
+            if gate.is_some_and(|g| gates.as_ref().is_some_and(|gs| !gs.file_open(g))) {
+                continue;
+            }
             let mut out = Vec::new();
             check.run(file, &mut out);
             hits.extend(out.into_iter().map(|h| (idx, h)));

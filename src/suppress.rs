@@ -28,6 +28,9 @@ use std::sync::LazyLock;
 /// The rule that reports bad suppressions.
 pub const RULE_ID: &str = "invalid-suppression";
 
+/// The word every suppression comment contains.
+pub const MARKER: &str = "prodready";
+
 static DIRECTIVE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(#|//|/\*)[ \t]*prodready[ \t]*:[ \t]*ignore\b([^\r\n]*)").ok());
 
@@ -93,7 +96,7 @@ fn config_strings(file: &ParsedFile) -> Vec<&str> {
 /// Every directive in `file`, in order.
 pub fn parse(file: &ParsedFile) -> Vec<Directive> {
     let text = &file.text;
-    if !text.contains("prodready") {
+    if !text.contains(MARKER) {
         return Vec::new();
     }
     let Some(re) = DIRECTIVE.as_ref() else {

@@ -51,6 +51,7 @@ pub mod unbounded_query_js;
 pub mod unbounded_query_py;
 pub mod weak_password_hash;
 
+use crate::lang::Language;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use std::ops::Range;
@@ -101,6 +102,23 @@ pub trait Check: Sync {
     /// Append a hit for each problem in `file`. Only called for files whose
     /// language the rule lists.
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>);
+
+    /// Words one of which a file of `language` must contain (ASCII letters
+    /// in any case) for [`run`](Check::run) to report anything in it; the
+    /// engine skips the check on other files, and leaves a test file
+    /// unparsed when no rule that reports in tests could match it. `None`:
+    /// no such words, always run. Every hit must imply one of the words:
+    /// `prefilters_never_change_findings` (tests/rules.rs) runs every rule
+    /// example and fixture with and without these gates.
+    fn anchors(&self, _language: Language) -> Option<&'static [&'static str]> {
+        None
+    }
+
+    /// Does [`run`](Check::run) read the syntax tree? A check that reads
+    /// only the text also runs on a file left unparsed.
+    fn reads_tree(&self) -> bool {
+        true
+    }
 }
 
 /// Every check, by the name rule files use.

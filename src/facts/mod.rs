@@ -104,8 +104,12 @@ pub fn extract(file: &ParsedFile) -> Vec<Fact> {
         file,
         facts: Vec::new(),
     };
-    if file.code().is_some() {
-        code::extract(&mut sink);
+    if crate::parse::support_lang(file.language).is_some() {
+        // What test code imports or serves proves nothing about production
+        // (and test files may go unparsed: src/engine.rs).
+        if !crate::paths::is_test_path(&file.rel_path) {
+            code::extract(&mut sink);
+        }
     } else {
         config::extract(&mut sink);
     }

@@ -207,6 +207,21 @@ pub fn parse(language: Language, rel_path: String, text: String) -> ParsedFile {
     }
 }
 
+/// `text` kept as text only, without a tree: for a test file in which no
+/// rule that reads a tree could report (src/engine.rs decides). Rules that
+/// read only the text still run on it.
+pub fn unparsed(language: Language, rel_path: String, text: String) -> ParsedFile {
+    ParsedFile {
+        language,
+        rel_path,
+        lines: LineIndex::new(&text),
+        text,
+        parsed: Parsed::Text,
+        notes: Vec::new(),
+        memo: Memo::default(),
+    }
+}
+
 fn first_error_line(tree: &CodeTree) -> usize {
     tree.root()
         .dfs()

@@ -36,6 +36,11 @@ pub struct AstIndex {
     node_gates: Vec<Vec<usize>>,
     literals: Vec<String>,
     scanner: Option<aho_corasick::AhoCorasick>,
+    /// Per rule (by index), the file gate of its Rust check's anchors.
+    check_gates: Vec<Option<usize>>,
+    /// Everything that reads the syntax tree: each AST matcher and each
+    /// tree-reading check, as (rule, file gate).
+    tree_readers: Vec<(usize, Option<usize>)>,
 }
 
 /// What one scan of a file's text found: which file gates are open, and
@@ -100,6 +105,20 @@ impl AstIndex {
             found: Some(found),
             open,
         }
+    }
+
+    /// The file gate of rule `rule`'s check, if its check has anchors.
+    pub fn check_gate(&self, rule: usize) -> Option<usize> {
+        self.check_gates.get(rule).copied().flatten()
+    }
+
+    /// Could anything that reads the syntax tree, of a rule `wanted`
+    /// accepts, report in a file whose gates are `gates`? When not, the
+    /// file need not be parsed.
+    pub fn tree_wanted(&self, gates: &Gates<'_>, wanted: impl Fn(usize) -> bool) -> bool {
+        self.tree_readers
+            .iter()
+            .any(|&(rule, gate)| wanted(rule) && gate.is_none_or(|g| gates.file_open(g)))
     }
 
     fn add_node_gate(&mut self, literals: &[String]) -> usize {
@@ -259,6 +278,7 @@ impl Registry {
                     let index = ast.entry(*lang).or_default();
                     let gate = m.literals.as_deref().map(|l| index.add_gate(l));
                     let node_gate = m.node_literals.as_deref().map(|l| index.add_node_gate(l));
+                    index.tree_readers.push((ri, gate));
                     for kind in kinds.iter() {
                         if index.by_kind.len() <= kind {
                             index.by_kind.resize_with(kind + 1, Vec::new);
@@ -274,6 +294,28 @@ impl Registry {
                 }
             }
         }
+        for (ri, rule) in rules.iter().enumerate() {
+            let Some(check) = rule.check else { continue };
+            for lang in Language::ALL.into_iter().filter(|l| rule.applies_to(*l)) {
+                let index = ast.entry(lang).or_default();
+                // No words at all would close the gate for good: treat as none.
+                let gate = check
+                    .anchors(lang)
+                    .filter(|words| !words.is_empty() && words.iter().all(|w| !w.is_empty()))
+                    .map(|words| {
+                        let words: Vec<String> =
+                            words.iter().map(|w| w.to_ascii_lowercase()).collect();
+                        index.add_gate(&words)
+                    });
+                if index.check_gates.len() <= ri {
+                    index.check_gates.resize(ri + 1, None);
+                }
+                index.check_gates[ri] = gate;
+                if check.reads_tree() {
+                    index.tree_readers.push((ri, gate));
+                }
+            }
+        }
         for index in ast.values_mut() {
             index.build_scanner();
         }
@@ -285,10 +327,13 @@ impl Registry {
     }
 
     /// The same registry with every literal pre-filter turned off: each AST
-    /// matcher runs on every file and node of its kinds (for checking that the filters never
-    /// change a finding).
+    /// matcher runs on every file and node of its kinds, each check on every
+    /// file, and every test file is parsed (for checking that the filters
+    /// never change a finding).
     pub fn without_prefilters(mut self) -> Registry {
         for index in self.ast.values_mut() {
+            index.check_gates.clear();
+            index.tree_readers.iter_mut().for_each(|(_, g)| *g = None);
             for refs in &mut index.by_kind {
                 for r in refs {
                     r.gate = None;
