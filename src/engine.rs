@@ -586,6 +586,62 @@ fn snippet(
 mod tests {
     use super::*;
 
+    fn builtin() -> Registry {
+        Registry::load(&[] as &[&str]).unwrap_or_else(|_| panic!("built-in rules load"))
+    }
+
+    #[test]
+    fn test_files_are_parsed_only_when_a_rule_could_report() {
+        let registry = builtin();
+        let py = Language::Python;
+        let plain =
+            "def test_total(client):\n    assert client.get('/cart').json()['total'] == 3\n";
+        assert!(!needs_tree(&registry, py, "tests/test_cart.py", plain));
+        // The same text outside tests is parsed: every rule runs there.
+        assert!(needs_tree(&registry, py, "app/cart.py", plain));
+        // A suppression comment is audited, so it needs the tree.
+        let suppressed = format!("{plain}x = 1  # prodready: ignore[print-logging] demo\n");
+        assert!(needs_tree(&registry, py, "tests/test_cart.py", &suppressed));
+        // Config and text files are always parsed (cheaply).
+        assert!(needs_tree(
+            &registry,
+            Language::Dockerfile,
+            "tests/Dockerfile",
+            "FROM x\n"
+        ));
+        // Without the literal gates every test file is parsed.
+        let ungated = builtin().without_prefilters();
+        assert!(needs_tree(&ungated, py, "tests/test_cart.py", plain));
+    }
+
+    #[test]
+    fn unparsed_test_files_still_get_text_rules() {
+        let registry = builtin();
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("a temporary folder");
+        };
+        let path = dir.path().join("tests").join("test_client.py");
+        let _ = std::fs::create_dir_all(dir.path().join("tests"));
+        let token = ["ghp_", "Tq7Zr2Lx9Vb4Nw7Kc1mPy6Ud3Hs8Ef5Ga0Jb"].concat();
+        let code = format!("TOKEN = \"{token}\"\n\ndef test_ok():\n    assert TOKEN\n");
+        assert!(std::fs::write(&path, code).is_ok());
+        let file = SourceFile {
+            abs_path: path.clone(),
+            rel_path: "tests/test_client.py".into(),
+            language: Language::Python,
+            size: 0,
+        };
+        let out = check_file(&file, &registry, Limits::default());
+        let ids: Vec<&str> = out.findings.iter().map(|f| f.rule_id.as_str()).collect();
+        assert_eq!(ids, ["leaked-credential"]);
+        assert_eq!(out.language, Some(Language::Python));
+        assert!(out.facts.is_empty());
+        assert_eq!(
+            out.metrics.py_functions, 0,
+            "test functions are not measured"
+        );
+    }
+
     #[test]
     fn templates() {
         let f = |n: &str| (n == "NAME").then(|| "API_KEY".to_string());

@@ -211,6 +211,17 @@ mod tests {
     }
 
     #[test]
+    fn test_files_count_lines_but_not_functions() {
+        let code = "def test_a(client):\n    assert client\n";
+        let m = measure(&parse(
+            Language::Python,
+            "tests/test_a.py".into(),
+            code.into(),
+        ));
+        assert_eq!((m.is_test, m.code_lines, m.py_functions), (true, 2, 0));
+    }
+
+    #[test]
     fn typescript_any() {
         let m = measure(&parse(
             Language::TypeScript,

@@ -143,3 +143,61 @@ fn prefilters_never_change_findings() {
     }
     assert!(compared > 300, "only {compared} findings compared");
 }
+
+/// Test files are left unparsed when no rule that reports in tests could
+/// match them (the anchors of Rust checks, the literals of AST matchers):
+/// every rule example, moved under `tests/`, and every fixture give the same
+/// findings as when every test file is parsed and every check runs.
+#[test]
+fn unparsed_test_files_lose_no_findings() {
+    use prodready::discover::{walk, WalkOptions};
+    use prodready::engine::{check_files, Limits};
+
+    let gated = builtin();
+    let ungated = builtin().without_prefilters();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut written = 0;
+    for rule in &gated.rules {
+        for (i, ex) in rule.examples.iter().enumerate() {
+            for (kind, code) in [("bad", &ex.bad), ("good", &ex.good)] {
+                let Some(code) = code else { continue };
+                let path = dir
+                    .path()
+                    .join("tests")
+                    .join(format!("{}-{i}-{kind}", rule.meta.id))
+                    .join(&ex.path);
+                std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+                std::fs::write(&path, code).expect("write example");
+                written += 1;
+            }
+        }
+    }
+    assert!(written > 300, "{written} examples written");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut compared = 0;
+    for root in [dir.path(), fixtures.as_path()] {
+        let Ok(found) = walk(root, root, &WalkOptions::default()) else {
+            panic!("{} must be walkable", root.display());
+        };
+        let a = check_files(&found.files, &gated, Limits::default());
+        let b = check_files(&found.files, &ungated, Limits::default());
+        for ((file, a), b) in found.files.iter().zip(&a).zip(&b) {
+            let key = |f: &prodready::finding::Finding| {
+                (
+                    f.rule_id.clone(),
+                    f.severity,
+                    f.line,
+                    f.column,
+                    f.message.clone(),
+                )
+            };
+            let fa: Vec<_> = a.findings.iter().map(key).collect();
+            let fb: Vec<_> = b.findings.iter().map(key).collect();
+            assert_eq!(fa, fb, "{}: gating changed the findings", file.rel_path);
+            assert_eq!(a.facts, b.facts, "{}: facts", file.rel_path);
+            assert_eq!(a.metrics, b.metrics, "{}: metrics", file.rel_path);
+            compared += fb.len();
+        }
+    }
+    assert!(compared > 300, "only {compared} findings compared");
+}

@@ -26,7 +26,67 @@ use std::sync::LazyLock;
 
 pub struct AuthRateLimit;
 
+/// The auth words of `AUTH_PATH`, `AUTH_NAME` and `AUTH_CLASS`: `login`,
+/// `log-in`/`log_in`, `sign[-_]?in`/`sign[-_]?up` (from `ign` on, which has
+/// no `s`), `register`, `registration`, `token`, `otp` (also totp),
+/// `mfa`, `2fa`, `password`, `verify`, `magic` (link), `authenticate`.
+/// The regexes are Unicode case-insensitive: `s` also matches U+017F and
+/// `k` U+212A, so words with those letters are listed in every spelling.
+macro_rules! auth_words {
+    ($($extra:literal),*) => {
+        &[
+            "login",
+            "log-in",
+            "log_in",
+            "ignin",
+            "ign-in",
+            "ign_in",
+            "ignup",
+            "ign-up",
+            "ign_up",
+            "register",
+            "regi\u{17f}ter",
+            "registration",
+            "regi\u{17f}tration",
+            "token",
+            "to\u{212a}en",
+            "otp",
+            "mfa",
+            "2fa",
+            "password",
+            "pa\u{17f}sword",
+            "pas\u{17f}word",
+            "pa\u{17f}\u{17f}word",
+            "verify",
+            "magic",
+            "authenticate",
+            $($extra),*
+        ]
+    };
+}
+/// Python words of [`AuthRateLimit::anchors`].
+const PY_ANCHORS: &[&str] = auth_words!("twofactor", "auth.urls");
+/// JavaScript/TypeScript words of [`AuthRateLimit::anchors`].
+const JS_ANCHORS: &[&str] = auth_words!("post");
+
 impl Check for AuthRateLimit {
+    /// Every hit needs one of these in the text. A route, view or handler
+    /// is reported only when its path matches `AUTH_PATH`, its name
+    /// `AUTH_NAME` (for Nest after camelCase becomes snake_case, which only
+    /// inserts `_`, so `logIn` still contains `login`) or its class name
+    /// `AUTH_CLASS` (Python, adding `twofactor`); `urls.py` entries need a
+    /// `STOCK_VIEW` name (containing `login`, `password` or `token`) or
+    /// `django.contrib.auth.urls`. A Next.js `route.ts` handler is judged by
+    /// the file's path, not its text, and needs `function POST`, hence `post`
+    /// for JavaScript/TypeScript.
+    fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
+        match language {
+            Language::Python => Some(PY_ANCHORS),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
+            _ => None,
+        }
+    }
+
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let Some(nodes) = file.nodes() else { return };
         match file.language {

@@ -16,7 +16,26 @@ use crate::rules::meta::{Confidence, Severity};
 
 pub struct DbPool;
 
+/// Python: the keys `judge` knows, and `QueuePool` (whose keywords drop
+/// the `pool_` prefix).
+const PY_ANCHORS: &[&str] = &["max_overflow", "pool_size", "pool_timeout", "queuepool"];
+/// JavaScript/TypeScript: the option keys `js` reports.
+const JS_ANCHORS: &[&str] = &["connectiontimeoutmillis", "queuelimit"];
+
 impl Check for DbPool {
+    /// Python: every hit is a keyword, dict key or `SQLALCHEMY_*` name
+    /// containing `max_overflow`, `pool_size` or `pool_timeout`, or a
+    /// `size=`/`timeout=` keyword of a `*QueuePool(...)` call.
+    /// JavaScript/TypeScript: every hit is a `connectionTimeoutMillis` or
+    /// `queueLimit` key. `run` reports nothing in other languages.
+    fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
+        match language {
+            Language::Python => Some(PY_ANCHORS),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
+            _ => None,
+        }
+    }
+
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let Some(nodes) = file.nodes() else { return };
         match file.language {

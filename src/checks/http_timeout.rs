@@ -24,7 +24,54 @@ use std::sync::LazyLock;
 
 pub struct HttpTimeout;
 
+/// Python: `python` returns early unless the text contains one of these.
+const PY_ANCHORS: &[&str] = &[
+    "requests",
+    "httpx",
+    "urllib",
+    "aiohttp",
+    "urlopen",
+    "http.client",
+    "HTTPConnection",
+];
+
+/// JavaScript/TypeScript: every reported callee is `fetch`, `axios`, or a
+/// name imported from `axios`, `got`, `superagent`, `node-fetch`, `undici`
+/// or `http`/`https`/`node:http(s)` (module names compared whole, so the
+/// quoted literal is in the text).
+const JS_ANCHORS: &[&str] = &[
+    "axios",
+    "fetch",
+    "undici",
+    "superagent",
+    "'got'",
+    "\"got\"",
+    "'http'",
+    "\"http\"",
+    "'https'",
+    "\"https\"",
+    "node:http",
+];
+
+/// Rust: the `ureq` and `reqwest` halves each run only when their crate
+/// name is in the text.
+const RUST_ANCHORS: &[&str] = &["ureq", "reqwest"];
+
 impl Check for HttpTimeout {
+    /// Python: the words `python` requires before looking at any call.
+    /// JavaScript/TypeScript: every hit's callee is `fetch`/`axios` or is
+    /// bound by an import from an HTTP client module whose quoted name (or
+    /// `node:http`) is in the text. Rust: `ureq`/`reqwest`, which `rust`
+    /// requires.
+    fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
+        match language {
+            Language::Python => Some(PY_ANCHORS),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
+            Language::Rust => Some(RUST_ANCHORS),
+            _ => None,
+        }
+    }
+
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let Some(nodes) = file.nodes() else { return };
         match file.language {
@@ -80,18 +127,7 @@ fn bound_names(
 }
 
 fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
-    if ![
-        "requests",
-        "httpx",
-        "urllib",
-        "aiohttp",
-        "urlopen",
-        "http.client",
-        "HTTPConnection",
-    ]
-    .iter()
-    .any(|m| file.text.contains(m))
-    {
+    if !PY_ANCHORS.iter().any(|m| file.text.contains(m)) {
         return;
     }
     let imports = Imports::collect(nodes);

@@ -7,12 +7,18 @@
 //! so the engine reports those (src/suppress.rs).
 
 use super::{Check, Hit};
+use crate::lang::Language;
 use crate::parse::ParsedFile;
 use crate::suppress;
 
 pub struct InvalidSuppression;
 
 impl Check for InvalidSuppression {
+    /// Every directive contains the marker word.
+    fn anchors(&self, _language: Language) -> Option<&'static [&'static str]> {
+        Some(&[suppress::MARKER])
+    }
+
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         for d in suppress::parse(file) {
             if let Some(problem) = &d.problem {

@@ -50,6 +50,11 @@ pub fn is_aws_secret(name: &str, value: &str) -> bool {
 }
 
 impl Check for LeakedCredential {
+    /// Token formats and assignments are found in the raw text.
+    fn reads_tree(&self) -> bool {
+        false
+    }
+
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let text = &file.text;
         for f in tokens::find_all(text) {

@@ -26,7 +26,40 @@ const PARSED_MAX: u64 = 10 * MB;
 /// Whole-request / upload limits above this are flagged.
 const UPLOAD_MAX: u64 = 100 * MB;
 
+/// Python: the setting names matched (`DATA_UPLOAD_MAX_*`,
+/// `FILE_UPLOAD_MAX_MEMORY_SIZE`, `MAX_CONTENT_LENGTH`) and the Flask
+/// upload test's `request.files`.
+const PY_ANCHORS: &[&str] = &["UPLOAD_MAX", "MAX_CONTENT_LENGTH", "request.files"];
+
+/// JavaScript/TypeScript: body parsers are recognised by an `express`,
+/// `bodyParser`/`useBodyParser` callee or an `express`/`body-parser`/`koa`
+/// import, koa parsers by `bodyParser`/`koaBody`, Fastify by `bodyLimit`;
+/// `multer` is a callee, and `express-fileupload` is required in the text.
+const JS_ANCHORS: &[&str] = &[
+    "express",
+    "bodyparser",
+    "body-parser",
+    "koa",
+    "bodylimit",
+    "multer",
+];
+
+/// Rust: `DefaultBodyLimit::disable/max`, `RequestBodyLimitLayer::new`,
+/// `PayloadConfig::new` and `.limit` on `JsonConfig`/`FormConfig`/`PayloadConfig`.
+const RUST_ANCHORS: &[&str] = &["BodyLimit", "PayloadConfig", "JsonConfig", "FormConfig"];
+
 impl Check for RequestBody {
+    /// Each hit needs a name from the lists above in the text. Text files
+    /// get no hits from `run` (the rule's regex matchers are not gated).
+    fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
+        match language {
+            Language::Python => Some(PY_ANCHORS),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
+            Language::Rust => Some(RUST_ANCHORS),
+            _ => None,
+        }
+    }
+
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let Some(nodes) = file.nodes() else { return };
         match file.language {

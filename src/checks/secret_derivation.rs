@@ -12,6 +12,7 @@
 
 use super::names;
 use super::{Check, Hit};
+use crate::lang::Language;
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::Node;
 use ast_grep_language::SupportLang;
@@ -230,6 +231,15 @@ fn derived(expr: &N<'_>) -> bool {
 }
 
 impl Check for SecretDerivation {
+    /// Every finding starts from `env_read` (directly or through
+    /// `rust_fallback`), which accepts only a callee spelled with `env`
+    /// (`getenv`, `environ.get`, `env`, `env.str`, `env::var`,
+    /// `dotenv::var`), `config` (`config`, `decouple.config`, `*config*.get`)
+    /// or `getattr`, or the object `process.env`.
+    fn anchors(&self, _language: Language) -> Option<&'static [&'static str]> {
+        Some(&["env", "config", "getattr"])
+    }
+
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
         let Some(nodes) = file.nodes() else { return };
         for node in nodes.of_kinds(&[

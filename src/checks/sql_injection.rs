@@ -56,6 +56,7 @@ static SQL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 /// Cheap per-file pre-filters: a file that mentions none of these cannot match.
+/// `PY_ANCHORS` and `JS_ANCHORS` list their words: keep them in step.
 static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"execute|\.run\(|\.cursor\(|\.prepare\(|copy_|mogrify|\braw\b|read_sql|RawSQL|\bextra\b|\bfetch|sqlalchemy|\biterate\b")
         .unwrap_or_else(|_| unreachable!())
@@ -68,7 +69,55 @@ static WORTH_RS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"query|execute|prepare|sql|Statement").unwrap_or_else(|_| unreachable!())
 });
 
+/// The literal alternatives of `WORTH_PY` (`RawSQL` contains `raw`).
+const PY_ANCHORS: &[&str] = &[
+    "execute",
+    ".run(",
+    ".cursor(",
+    ".prepare(",
+    "copy_",
+    "mogrify",
+    "raw",
+    "read_sql",
+    "extra",
+    "fetch",
+    "sqlalchemy",
+    "iterate",
+];
+/// The words of `WORTH_JS`.
+const JS_ANCHORS: &[&str] = &[
+    "select", "insert", "update", "delete", "where", "order", "group", "create", "drop", "alter",
+    "truncate", "pragma", "values", "exec", "merge", "replace", "having", "raw",
+    // `(?i)` matches `ſ` (U+017F) for `s`.
+    "ſ",
+];
+/// What every name `rust_sink` accepts contains.
+const RS_ANCHORS: &[&str] = &[
+    "query",
+    "execute",
+    "prepare",
+    "statement",
+    "raw_sql",
+    "fetch_all",
+    "fetch_one",
+];
+
 impl Check for SqlInjection {
+    /// Python and JavaScript/TypeScript: `run` returns before any hit
+    /// unless the file matches `WORTH_PY` / `WORTH_JS`, whose literal
+    /// alternatives these are. Rust: a hit needs a call `rust_sink`
+    /// accepts, whose name contains `query`, `execute` or `prepare`, or is
+    /// sqlx `raw_sql`, sea-orm `Statement::from_string`, or a
+    /// `fetch_all`/`fetch_one` method.
+    fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
+        match language {
+            Language::Python => Some(PY_ANCHORS),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
+            Language::Rust => Some(RS_ANCHORS),
+            _ => None,
+        }
+    }
+
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
         let Some(nodes) = file.nodes() else { return };
         super::localflow::begin_file();

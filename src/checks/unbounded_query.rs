@@ -22,7 +22,41 @@ use std::sync::LazyLock;
 
 pub struct UnboundedQuery;
 
+/// Python words of [`UnboundedQuery::anchors`].
+const PY_ANCHORS: &[&str] = &[
+    ".objects",
+    ".query(",
+    ".query.",
+    "select",
+    "\u{17f}elect",
+    ".scalars(",
+    ".execute(",
+    ".find",
+    "to_list",
+    "ListView",
+    "pagination_class",
+    "REST_FRAMEWORK",
+];
+/// JavaScript/TypeScript words of [`UnboundedQuery::anchors`].
+const JS_ANCHORS: &[&str] = &["find", "select", "\u{17f}elect"];
+
 impl Check for UnboundedQuery {
+    /// Every hit needs one of these in the text. Python: an ORM read is
+    /// reported only when its call text contains `.objects`, `.query(`,
+    /// `.query.`, `select(`, `.scalars(` or `.execute(`; a PyMongo read
+    /// ends in `.find`; then `to_list` (`.to_list(None)`), `select` (raw
+    /// SQL), a `ListView` base, `pagination_class = None`, `REST_FRAMEWORK =
+    /// {...}`. JavaScript/TypeScript: a `find`/`findAll`/`findMany` property,
+    /// knex `.select(` or raw SQL. The SQL regex is Unicode
+    /// case-insensitive, so `select` is also listed with U+017F for `s`.
+    fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
+        match language {
+            Language::Python => Some(PY_ANCHORS),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
+            _ => None,
+        }
+    }
+
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let Some(nodes) = file.nodes() else { return };
         match file.language {

@@ -32,6 +32,49 @@ use names::{destination, is_pw, password_in};
 pub struct WeakPasswordHash;
 
 impl Check for WeakPasswordHash {
+    /// `run` reports nothing unless the file matches `WORTH_PY`, `WORTH_JS`
+    /// or `WORTH_RS` below, and these words are those patterns'
+    /// alternatives (`Crypto`/`cryptography` share `crypto`; `sha\d` is
+    /// `sha0`..`sha9`; `(?i)` also lets `ſ` stand for `s`). Only Python,
+    /// JavaScript/TypeScript and Rust report.
+    fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
+        const PY: &[&str] = &[
+            "hashlib",
+            "hmac",
+            "crypto",
+            "passlib",
+            "password_hashers",
+            "make_password",
+            "hash(",
+        ];
+        const JS: &[&str] = &[
+            "createhash",
+            "crypto",
+            "md5",
+            "sha0",
+            "sha1",
+            "sha2",
+            "sha3",
+            "sha4",
+            "sha5",
+            "sha6",
+            "sha7",
+            "sha8",
+            "sha9",
+            "ſ",
+        ];
+        const RS: &[&str] = &[
+            "md5", "digest", "sha0", "sha1", "sha2", "sha3", "sha4", "sha5", "sha6", "sha7",
+            "sha8", "sha9", "ſ",
+        ];
+        match language {
+            Language::Python => Some(PY),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS),
+            Language::Rust => Some(RS),
+            _ => None,
+        }
+    }
+
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
         let Some(nodes) = file.nodes() else { return };
         super::localflow::begin_file();
@@ -71,6 +114,8 @@ impl Check for WeakPasswordHash {
 }
 
 /// Cheap per-file pre-filters: a file that mentions none of these cannot match.
+/// [`WeakPasswordHash::anchors`] lists their alternatives as words: keep both
+/// in step.
 static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"hashlib|hmac|Crypto|cryptography|passlib|PASSWORD_HASHERS|make_password|\bhash\([^)\n]*(?i:passw|pwd|passphrase|secret|token|key|pw)")
         .unwrap_or_else(|_| unreachable!())

@@ -286,24 +286,24 @@ pub fn write(report: &Report, date: &str, out: &mut dyn io::Write) -> io::Result
     if let Some(py) = &m.python {
         writeln!(
             out,
-            "| Python functions fully annotated | {} of {} ({:.1}%) |",
+            "| Python functions in source files, fully annotated | {} of {} ({:.1}%) |",
             py.fully_annotated.count, py.fully_annotated.total, py.fully_annotated.percent
         )?;
         writeln!(
             out,
-            "| Python functions with docstrings | {} of {} ({:.1}%) |",
+            "| Python functions in source files, with docstrings | {} of {} ({:.1}%) |",
             py.with_docstring.count, py.with_docstring.total, py.with_docstring.percent
         )?;
         writeln!(
             out,
-            "| public Python functions with docstrings | {} of {} ({:.1}%) |",
+            "| public Python functions in source files, with docstrings | {} of {} ({:.1}%) |",
             py.public_with_docstring.count,
             py.public_with_docstring.total,
             py.public_with_docstring.percent
         )?;
     }
     if let Some(any) = m.typescript_explicit_any {
-        writeln!(out, "| TypeScript explicit `any` | {any} |")?;
+        writeln!(out, "| TypeScript explicit `any` in source files | {any} |")?;
     }
     writeln!(out)?;
     writeln!(out, "## How to reproduce")?;
