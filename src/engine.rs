@@ -181,11 +181,7 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits) -> Fil
         file.language
     };
     let size = file.size;
-    let parsed = if needs_tree(registry, language, &file.rel_path, &text) {
-        parse::parse(language, file.rel_path.clone(), text)
-    } else {
-        parse::unparsed(language, file.rel_path.clone(), text)
-    };
+    let parsed = parse_for(registry, language, file.rel_path.clone(), text);
     notes.extend(parsed.notes.iter().map(|n| Note {
         path: file.rel_path.clone(),
         message: n.clone(),
@@ -210,6 +206,21 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits) -> Fil
         facts: crate::facts::extract(&parsed),
         metrics: crate::metrics::measure(&parsed),
         timed_out: !complete,
+    }
+}
+
+/// Parse `text` as the check stage does: a test file that no rule could
+/// report in from its tree stays unparsed ([`needs_tree`]).
+pub fn parse_for(
+    registry: &Registry,
+    language: Language,
+    rel_path: String,
+    text: String,
+) -> ParsedFile {
+    if needs_tree(registry, language, &rel_path, &text) {
+        parse::parse(language, rel_path, text)
+    } else {
+        parse::unparsed(language, rel_path, text)
     }
 }
 

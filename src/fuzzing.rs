@@ -3,9 +3,8 @@
 //! arbitrary bytes and must return without panicking.
 
 use crate::config::Config;
-use crate::engine::check_parsed;
+use crate::engine::{check_parsed, parse_for};
 use crate::lang::Language;
-use crate::parse::parse;
 use crate::rules::load::load_any;
 use crate::rules::Registry;
 use std::path::Path;
@@ -19,7 +18,8 @@ fn registry() -> Option<&'static Registry> {
 }
 
 /// The first byte picks a language, the rest is the file; parse it and run
-/// every built-in rule, fact extractor and metric on it.
+/// every built-in rule, fact extractor and metric on it, once as a source
+/// file and once as a test file (which may stay unparsed).
 pub fn code_and_config(data: &[u8]) {
     let Some((&selector, rest)) = data.split_first() else {
         return;
@@ -31,12 +31,14 @@ pub fn code_and_config(data: &[u8]) {
     } else {
         language
     };
-    let file = parse(language, format!("fuzz/input.{}", language.name()), text);
-    if let Some(registry) = registry() {
+    let Some(registry) = registry() else { return };
+    for dir in ["fuzz", "tests"] {
+        let path = format!("{dir}/input.{}", language.name());
+        let file = parse_for(registry, language, path, text.clone());
         let _ = check_parsed(&file, registry, None);
+        let _ = crate::facts::extract(&file);
+        let _ = crate::metrics::measure(&file);
     }
-    let _ = crate::facts::extract(&file);
-    let _ = crate::metrics::measure(&file);
 }
 
 /// A rule file: must load or fail with a diagnostic.
