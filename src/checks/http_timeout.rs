@@ -32,7 +32,9 @@ const PY_ANCHORS: &[&str] = &[
     "aiohttp",
     "urlopen",
     "http.client",
+    "httplib",
     "HTTPConnection",
+    "HTTPSConnection",
 ];
 
 /// JavaScript/TypeScript: every reported callee is `fetch`, `axios`, or a

@@ -45,6 +45,7 @@ impl Check for WeakPasswordHash {
             "passlib",
             "password_hashers",
             "make_password",
+            "generate_password_hash",
             "hash(",
         ];
         const JS: &[&str] = &[
@@ -117,7 +118,7 @@ impl Check for WeakPasswordHash {
 /// [`WeakPasswordHash::anchors`] lists their alternatives as words: keep both
 /// in step.
 static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"hashlib|hmac|Crypto|cryptography|passlib|PASSWORD_HASHERS|make_password|\bhash\([^)\n]*(?i:passw|pwd|passphrase|secret|token|key|pw)")
+    Regex::new(r"hashlib|hmac|Crypto|cryptography|passlib|PASSWORD_HASHERS|make_password|generate_password_hash|\bhash\([^)\n]*(?i:passw|pwd|passphrase|secret|token|key|pw)")
         .unwrap_or_else(|_| unreachable!())
 });
 static WORTH_JS: LazyLock<Regex> = LazyLock::new(|| {
