@@ -80,11 +80,7 @@ impl Check for AuthRateLimit {
     /// the file's path, not its text, and needs `function POST`, hence `post`
     /// for JavaScript/TypeScript.
     fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
-        match language {
-            Language::Python => Some(PY_ANCHORS),
-            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
-            _ => None,
-        }
+        super::code_anchors(language, Some(PY_ANCHORS), Some(JS_ANCHORS), None)
     }
 
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {

@@ -29,11 +29,7 @@ impl Check for DbPool {
     /// JavaScript/TypeScript: every hit is a `connectionTimeoutMillis` or
     /// `queueLimit` key. `run` reports nothing in other languages.
     fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
-        match language {
-            Language::Python => Some(PY_ANCHORS),
-            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
-            _ => None,
-        }
+        super::code_anchors(language, Some(PY_ANCHORS), Some(JS_ANCHORS), None)
     }
 
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {

@@ -66,12 +66,12 @@ impl Check for HttpTimeout {
     /// `node:http`) is in the text. Rust: `ureq`/`reqwest`, which `rust`
     /// requires.
     fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
-        match language {
-            Language::Python => Some(PY_ANCHORS),
-            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
-            Language::Rust => Some(RUST_ANCHORS),
-            _ => None,
-        }
+        super::code_anchors(
+            language,
+            Some(PY_ANCHORS),
+            Some(JS_ANCHORS),
+            Some(RUST_ANCHORS),
+        )
     }
 
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {

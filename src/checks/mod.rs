@@ -121,6 +121,20 @@ pub trait Check: Sync {
     }
 }
 
+/// Anchor words, as [`Check::anchors`] returns them.
+pub type Words = Option<&'static [&'static str]>;
+
+/// The anchor words of a check that reads Python, JavaScript/TypeScript
+/// and Rust: the list for `language`'s family, `None` for other languages.
+pub fn code_anchors(language: Language, python: Words, js: Words, rust: Words) -> Words {
+    match language {
+        Language::Python => python,
+        Language::JavaScript | Language::TypeScript | Language::Tsx => js,
+        Language::Rust => rust,
+        _ => None,
+    }
+}
+
 /// Every check, by the name rule files use.
 pub static CHECKS: &[(&str, &dyn Check)] = &[
     (

@@ -52,12 +52,12 @@ impl Check for RequestBody {
     /// Each hit needs a name from the lists above in the text. Text files
     /// get no hits from `run` (the rule's regex matchers are not gated).
     fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
-        match language {
-            Language::Python => Some(PY_ANCHORS),
-            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
-            Language::Rust => Some(RUST_ANCHORS),
-            _ => None,
-        }
+        super::code_anchors(
+            language,
+            Some(PY_ANCHORS),
+            Some(JS_ANCHORS),
+            Some(RUST_ANCHORS),
+        )
     }
 
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {

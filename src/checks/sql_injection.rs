@@ -110,12 +110,12 @@ impl Check for SqlInjection {
     /// sqlx `raw_sql`, sea-orm `Statement::from_string`, or a
     /// `fetch_all`/`fetch_one` method.
     fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
-        match language {
-            Language::Python => Some(PY_ANCHORS),
-            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
-            Language::Rust => Some(RS_ANCHORS),
-            _ => None,
-        }
+        super::code_anchors(
+            language,
+            Some(PY_ANCHORS),
+            Some(JS_ANCHORS),
+            Some(RS_ANCHORS),
+        )
     }
 
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {

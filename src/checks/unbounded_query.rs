@@ -50,11 +50,7 @@ impl Check for UnboundedQuery {
     /// knex `.select(` or raw SQL. The SQL regex is Unicode
     /// case-insensitive, so `select` is also listed with U+017F for `s`.
     fn anchors(&self, language: Language) -> Option<&'static [&'static str]> {
-        match language {
-            Language::Python => Some(PY_ANCHORS),
-            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS_ANCHORS),
-            _ => None,
-        }
+        super::code_anchors(language, Some(PY_ANCHORS), Some(JS_ANCHORS), None)
     }
 
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {

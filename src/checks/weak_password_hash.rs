@@ -68,12 +68,7 @@ impl Check for WeakPasswordHash {
             "md5", "digest", "sha0", "sha1", "sha2", "sha3", "sha4", "sha5", "sha6", "sha7",
             "sha8", "sha9", "ſ",
         ];
-        match language {
-            Language::Python => Some(PY),
-            Language::JavaScript | Language::TypeScript | Language::Tsx => Some(JS),
-            Language::Rust => Some(RS),
-            _ => None,
-        }
+        super::code_anchors(language, Some(PY), Some(JS), Some(RS))
     }
 
     fn run(&self, file: &crate::parse::ParsedFile, out: &mut Vec<Hit>) {
