@@ -283,7 +283,9 @@ fn terminal_width() -> usize {
 }
 
 /// Write `bytes` to `path` through a temporary file in the same folder and
-/// a rename, so readers never see a half-written report.
+/// a rename, so readers never see a half-written report. A symlink is
+/// followed (the file it points to is replaced, the link stays); a device
+/// or pipe (`-o /dev/null`, a FIFO) is written in place, never replaced.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> miette::Result<()> {
     write_atomically_with(path, |out| out.write_all(bytes))
 }
@@ -298,17 +300,50 @@ pub fn write_atomically_with(
         path: path.display().to_string(),
         message: e.to_string(),
     };
-    let dir = match path.parent() {
+    let existing = std::fs::metadata(path).ok();
+    if existing
+        .as_ref()
+        .is_some_and(|m| !m.is_file() && !m.is_dir())
+    {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .map_err(|e| err(&e))?;
+        let mut buffered = std::io::BufWriter::new(file);
+        write(&mut buffered)
+            .and_then(|()| buffered.flush())
+            .map_err(|e| err(&e))?;
+        return Ok(());
+    }
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| err(&e))?,
+        _ => path.to_path_buf(),
+    };
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| err(&e))?;
+    let mut builder = tempfile::Builder::new();
+    // A new file gets the mode any created file gets (0666 less the umask),
+    // not the temporary file's 0600; a replaced file keeps its own.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(&dir).map_err(|e| err(&e))?;
+    if let Some(m) = &existing {
+        tmp.as_file()
+            .set_permissions(m.permissions())
+            .map_err(|e| err(&e))?;
+    }
     let mut buffered = std::io::BufWriter::new(tmp);
     write(&mut buffered)
         .and_then(|()| buffered.flush())
         .map_err(|e| err(&e))?;
     let tmp = buffered.into_inner().map_err(|e| err(&e.error()))?;
     tmp.as_file().sync_all().map_err(|e| err(&e))?;
-    tmp.persist(path).map_err(|e| err(&e.error))?;
+    tmp.persist(&target).map_err(|e| err(&e.error))?;
     Ok(())
 }

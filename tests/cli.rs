@@ -277,3 +277,55 @@ fn output_file_is_written_and_thread_count_does_not_change_bytes() {
     assert_eq!(leftovers, 2);
     assert!(Path::new(&one).exists());
 }
+
+/// `-o` replaces a regular file atomically, but follows a symlink (the link
+/// stays), keeps a replaced file's mode, and writes a device in place: a
+/// rename over `/dev/null` would turn it into a regular file.
+#[cfg(unix)]
+#[test]
+fn output_follows_links_keeps_modes_and_never_replaces_devices() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let real = dir.path().join("report.json");
+    let link = dir.path().join("latest.json");
+    std::fs::write(&real, "{}").expect("write");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    prodready()
+        .args(["scan", HARDENED, "-f", "json", "-o"])
+        .arg(&link)
+        .assert()
+        .success();
+    let link_meta = std::fs::symlink_metadata(&link).expect("link");
+    assert!(link_meta.file_type().is_symlink(), "the link stays a link");
+    let real_meta = std::fs::metadata(&real).expect("report");
+    assert_eq!(real_meta.permissions().mode() & 0o777, 0o640);
+    assert!(std::fs::read_to_string(&real)
+        .expect("read")
+        .contains("schema_version"));
+
+    let fresh = dir.path().join("fresh.json");
+    prodready()
+        .args(["scan", HARDENED, "-f", "json", "-o"])
+        .arg(&fresh)
+        .assert()
+        .success();
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, "x").expect("write");
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&fresh),
+        mode(&plain),
+        "a created file's mode, not 0600"
+    );
+
+    let null = Path::new("/dev/null");
+    if std::fs::metadata(null).is_ok_and(|m| m.file_type().is_char_device()) {
+        prodready()
+            .args(["scan", HARDENED, "-f", "json", "-o", "/dev/null"])
+            .assert()
+            .success();
+        let after = std::fs::metadata(null).expect("/dev/null");
+        assert!(after.file_type().is_char_device(), "/dev/null replaced");
+    }
+}
