@@ -282,6 +282,18 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
+/// Run `write` on `out` through a buffer, flush it and hand `out` back.
+fn fill<W: Write>(
+    out: W,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<W> {
+    let mut buffered = std::io::BufWriter::new(out);
+    write(&mut buffered)?;
+    buffered
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)
+}
+
 /// Write `bytes` to `path` through a temporary file in the same folder and
 /// a rename, so readers never see a half-written report. A symlink is
 /// followed (the file it points to is replaced, the link stays); a device
@@ -310,10 +322,7 @@ pub fn write_atomically_with(
             .truncate(true)
             .open(path)
             .map_err(|e| err(&e))?;
-        let mut buffered = std::io::BufWriter::new(file);
-        write(&mut buffered)
-            .and_then(|()| buffered.flush())
-            .map_err(|e| err(&e))?;
+        fill(file, write).map_err(|e| err(&e))?;
         return Ok(());
     }
     let target = match std::fs::symlink_metadata(path) {
@@ -338,11 +347,7 @@ pub fn write_atomically_with(
             .set_permissions(m.permissions())
             .map_err(|e| err(&e))?;
     }
-    let mut buffered = std::io::BufWriter::new(tmp);
-    write(&mut buffered)
-        .and_then(|()| buffered.flush())
-        .map_err(|e| err(&e))?;
-    let tmp = buffered.into_inner().map_err(|e| err(&e.error()))?;
+    let tmp = fill(tmp, write).map_err(|e| err(&e))?;
     tmp.as_file().sync_all().map_err(|e| err(&e))?;
     tmp.persist(&target).map_err(|e| err(&e.error))?;
     Ok(())

@@ -349,12 +349,12 @@ pub fn check_parsed_until(
         }
     }
 
-    let mut findings = to_findings(file, registry, hits);
+    let mut findings = to_findings(file, registry, in_tests, hits);
     let audit = suppress::apply(file, registry, &mut findings);
     // After a timeout some suppressions look unused only because their rule
     // never ran: do not report them.
     if only.is_none() && complete {
-        findings.extend(to_findings(file, registry, audit));
+        findings.extend(to_findings(file, registry, in_tests, audit));
     }
     if audit_only {
         findings.retain(|f| f.rule_id == suppress::RULE_ID);
@@ -496,6 +496,7 @@ fn regex_hit(rule: &Rule, mi: usize, re: &regex::Regex, caps: &regex::Captures<'
 fn to_findings(
     file: &ParsedFile,
     registry: &Registry,
+    in_tests: bool,
     mut hits: Vec<(usize, Hit)>,
 ) -> Vec<Finding> {
     hits.sort_by_key(|(r, h)| (h.start, h.end, *r));
@@ -508,18 +509,14 @@ fn to_findings(
         .iter()
         .filter_map(|r| file.text.get(r.clone()))
         .collect();
-    let in_tests = is_test_path(&file.rel_path);
     let mut occurrences: HashMap<(usize, String), usize> = HashMap::new();
     let mut out = Vec::with_capacity(hits.len());
     for (ri, hit) in hits {
         let rule = &registry.rules[ri];
         let mut severity = hit.severity.unwrap_or(rule.meta.severity);
-        if in_tests {
-            match rule.test_files {
-                TestFilePolicy::Skip => continue,
-                TestFilePolicy::Lower => severity = severity.lowered(),
-                TestFilePolicy::Keep => {}
-            }
+        // Rules that skip test files never ran on this one (`wanted`).
+        if in_tests && rule.test_files == TestFilePolicy::Lower {
+            severity = severity.lowered();
         }
         let text = &file.text;
         let start = floor_char_boundary(text, hit.start);
