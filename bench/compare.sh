@@ -9,7 +9,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:?usage: bench/compare.sh DIR [RUNS]}
 runs=${2:-3}
-cargo build --release --quiet || exit 2
+cargo build --profile release-lto --quiet || exit 2
+bin=target/release-lto/prodready
 work=${BENCH_DIR:-target/bench}
 mkdir -p "$work"
 
@@ -32,9 +33,9 @@ mb=$(du -sm "$dir" | cut -f1)
 echo "tree: $dir ($files code files, ${mb} MB on disk)"
 : >"$work/compare.txt"
 printf "%-34s %8s %8s %9s\n" tool wall-s cpu-s peak-MB
-target/release/prodready scan "$dir" --format json --fail-on none >/dev/null 2>&1 # warm the cache
-measure "prodready (all rules)" "$runs" target/release/prodready scan "$dir" --format json --fail-on none
-measure "prodready --jobs 1" 1 target/release/prodready scan "$dir" --format json --fail-on none --jobs 1
+"$bin" scan "$dir" --format json --fail-on none >/dev/null 2>&1 # warm the cache
+measure "prodready (all rules)" "$runs" "$bin" scan "$dir" --format json --fail-on none
+measure "prodready --jobs 1" 1 "$bin" scan "$dir" --format json --fail-on none --jobs 1
 measure "grep -rE (5 patterns, I/O floor)" "$runs" grep -rEc 'hashlib\.md5|getenv\(|execute\(f|requests\.(get|post)|verify=False' "$dir" --include='*.py'
 if command -v ruff >/dev/null; then
   measure "ruff --select S" "$runs" ruff check --select S --no-cache --exit-zero -q "$dir"

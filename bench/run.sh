@@ -3,8 +3,8 @@
 # MB/s and peak memory. Usage: bench/run.sh [SIZES...] (default: 1000 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin=target/release/prodready
+cargo build --profile release-lto --quiet
+bin=target/release-lto/prodready
 work=${BENCH_DIR:-target/bench}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)

@@ -7,9 +7,9 @@
 use super::settings_flags::{Bad, Flag, SettingsFlags};
 use crate::rules::meta::Severity;
 
-pub static COOKIES: SettingsFlags = SettingsFlags {
-    settings_only: false,
-    flags: &[
+pub static COOKIES: SettingsFlags = SettingsFlags::new(
+    false,
+    &[
         Flag {
             name: "SESSION_COOKIE_SECURE",
             bad: Bad::False,
@@ -46,4 +46,4 @@ pub static COOKIES: SettingsFlags = SettingsFlags {
             escalate: None,
         },
     ],
-};
+);

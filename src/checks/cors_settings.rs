@@ -8,9 +8,9 @@
 use super::settings_flags::{Bad, Flag, SettingsFlags};
 use crate::rules::meta::Severity;
 
-pub static CORS: SettingsFlags = SettingsFlags {
-    settings_only: false,
-    flags: &[
+pub static CORS: SettingsFlags = SettingsFlags::new(
+    false,
+    &[
         Flag {
             name: "CORS_ALLOW_ALL_ORIGINS",
             bad: Bad::True,
@@ -40,6 +40,6 @@ pub static CORS: SettingsFlags = SettingsFlags {
             escalate: Some(("CORS_ALLOW_CREDENTIALS", Severity::High, CORS_CREDS)),
         },
     ],
-};
+);
 
 const CORS_CREDS: &str = "every origin is allowed together with `CORS_ALLOW_CREDENTIALS = True`: any website can make requests with the visitor's cookies and read the answers";

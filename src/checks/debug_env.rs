@@ -128,6 +128,11 @@ fn manifest(file: &ParsedFile, out: &mut Vec<Hit>) {
 }
 
 impl Check for DebugEnabled {
+    /// Python is the settings check's; Dockerfiles and manifests always run.
+    fn anchors(&self, language: Language) -> Option<&[&'static str]> {
+        SETTINGS_DEBUG.anchors(language)
+    }
+
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         match file.language {
             Language::Python => SETTINGS_DEBUG.run(file, out),

@@ -110,7 +110,7 @@ pub trait Check: Sync {
     /// no such words, always run. Every hit must imply one of the words:
     /// `prefilters_never_change_findings` (tests/rules.rs) runs every rule
     /// example and fixture with and without these gates.
-    fn anchors(&self, _language: Language) -> Option<&'static [&'static str]> {
+    fn anchors(&self, _language: Language) -> Option<&[&'static str]> {
         None
     }
 

@@ -9,11 +9,13 @@
 //! each with its own table of flags.
 
 use super::{Check, Hit};
+use crate::lang::Language;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::Node;
 use ast_grep_language::SupportLang;
+use std::sync::OnceLock;
 
 type PyNode<'t> = Node<'t, StrDoc<SupportLang>>;
 
@@ -44,6 +46,18 @@ pub struct SettingsFlags {
     /// Only report in files that look like a settings module (`DEBUG` is a
     /// common name for a script-local switch elsewhere).
     pub settings_only: bool,
+    /// The flags' names: every hit is an assignment to one of them.
+    names: OnceLock<Vec<&'static str>>,
+}
+
+impl SettingsFlags {
+    pub const fn new(settings_only: bool, flags: &'static [Flag]) -> Self {
+        Self {
+            flags,
+            settings_only,
+            names: OnceLock::new(),
+        }
+    }
 }
 
 const DEV_TOKENS: &[&str] = &[
@@ -169,6 +183,14 @@ fn list_has(value: &PyNode<'_>, f: impl Fn(&str) -> bool) -> bool {
 }
 
 impl Check for SettingsFlags {
+    /// A hit is an assignment to a flag's name, in a Python module.
+    fn anchors(&self, language: Language) -> Option<&[&'static str]> {
+        let names = self
+            .names
+            .get_or_init(|| self.flags.iter().map(|f| f.name).collect());
+        (language == Language::Python).then_some(names.as_slice())
+    }
+
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         if is_dev_settings_path(&file.rel_path) {
             return;
@@ -236,38 +258,38 @@ impl Check for SettingsFlags {
     }
 }
 
-pub static DEBUG: SettingsFlags = SettingsFlags {
-    settings_only: true,
-    flags: &[Flag {
+pub static DEBUG: SettingsFlags = SettingsFlags::new(
+    true,
+    &[Flag {
         name: "DEBUG",
         bad: Bad::True,
         message: "settings module sets `DEBUG = True`: error pages show stack traces, local variables and settings to any visitor",
         severity: None,
         escalate: None,
     }],
-};
+);
 
-pub static ALLOWED_HOSTS: SettingsFlags = SettingsFlags {
-    settings_only: false,
-    flags: &[Flag {
+pub static ALLOWED_HOSTS: SettingsFlags = SettingsFlags::new(
+    false,
+    &[Flag {
         name: "ALLOWED_HOSTS",
         bad: Bad::Wildcard,
         message: "`ALLOWED_HOSTS` accepts `*`, so any Host header is trusted when Django builds absolute URLs (password reset links, redirects)",
         severity: None,
         escalate: None,
     }],
-};
+);
 
-pub static PASSWORD_VALIDATORS: SettingsFlags = SettingsFlags {
-    settings_only: false,
-    flags: &[Flag {
+pub static PASSWORD_VALIDATORS: SettingsFlags = SettingsFlags::new(
+    false,
+    &[Flag {
         name: "AUTH_PASSWORD_VALIDATORS",
         bad: Bad::Empty,
         message: "`AUTH_PASSWORD_VALIDATORS` is empty: Django accepts any password, even one character long",
         severity: None,
         escalate: None,
     }],
-};
+);
 
 #[cfg(test)]
 mod tests {
