@@ -19,6 +19,7 @@ pub mod hardcoded_secret;
 pub mod http_timeout;
 pub mod http_timeout_js;
 pub mod http_timeout_rust;
+pub mod idwords;
 pub mod invalid_suppression;
 pub mod leaked_credential;
 pub mod limits_common;
