@@ -8,6 +8,7 @@
 pub mod auth_rate_limit;
 pub mod auth_rate_limit_django;
 pub mod auth_rate_limit_js;
+pub mod auth_rate_limit_nest;
 pub mod bcrypt_cost;
 pub mod container_limits;
 pub mod cookie_settings;
