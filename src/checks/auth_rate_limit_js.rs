@@ -1,6 +1,6 @@
 //! JavaScript/TypeScript half of `auth-rate-limit`: Express/Fastify/Koa
 //! style `router.post(path, ...)` and `router.route(path).post(...)` and
-//! Next.js `route.ts` handlers (NestJS handlers are in
+//! Next.js `route.ts` `POST` handlers (NestJS handlers are in
 //! `auth_rate_limit_nest`). Calls on HTTP clients
 //! (`axios.post("/login", body)`) are not routes.
 
@@ -55,10 +55,7 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
         && is_auth_path(&path.replace("/route.", "/x."))
         && !BODY_LIMIT.is_match(text)
     {
-        if let Some(f) = nodes
-            .of_kind("function_declaration")
-            .find(|n| n.field("name").is_some_and(|x| x.text() == "POST"))
-        {
+        if let Some(f) = post_handler(nodes) {
             let (what, sev) = purpose(&path);
             out.push(
                 Hit::new(
@@ -80,6 +77,33 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
             _ => {}
         }
     }
+}
+
+/// A Next.js `POST` handler: `export async function POST(req)` or
+/// `export const POST = async (req) => ...` (a function, not a wrapper
+/// call such as `withRateLimit(handler)`, nor a re-export).
+fn post_handler<'r>(nodes: &NodeIndex<'r>) -> Option<N<'r>> {
+    let named_post = |n: &N<'_>| n.field("name").is_some_and(|x| x.text() == "POST");
+    nodes
+        .of_kind("function_declaration")
+        .find(named_post)
+        .or_else(|| {
+            nodes.of_kind("variable_declarator").find(|d| {
+                named_post(d)
+                    && d.field("value").is_some_and(|v| {
+                        matches!(
+                            v.kind().as_ref(),
+                            "arrow_function" | "function_expression" | "function"
+                        )
+                    })
+                    && d.parent().is_some_and(|decl| {
+                        decl.kind() == "lexical_declaration"
+                            && decl
+                                .parent()
+                                .is_some_and(|e| e.kind() == "export_statement")
+                    })
+            })
+        })
 }
 
 fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
