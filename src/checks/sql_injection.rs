@@ -5,7 +5,8 @@
 //! (`sql\`..\``, `$queryRaw\`..\``), `query!` macros and strings built only
 //! from literals and constants stay silent. Generic method names
 //! (`execute`, `query`, `run`...) only count when the text looks like SQL or
-//! the receiver looks like a database handle.
+//! the receiver looks like a database handle (by its last word: `tenant_db`
+//! yes, `ctx` or `gdb` no).
 
 use super::localflow::N;
 use super::pyimports::Imports;
@@ -16,17 +17,15 @@ use crate::rules::meta::Confidence;
 use regex::Regex;
 use std::sync::LazyLock;
 
+#[path = "sql_injection_receiver.rs"]
+mod receiver;
 #[path = "sql_injection_sinks.rs"]
 mod sinks;
 
+use receiver::is_db_receiver;
 use sinks::{js_sink, python_sink, rust_sink};
 
 pub struct SqlInjection;
-
-pub(super) static DB_RECEIVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(cursor|cur|conn|connection|db|database|engine|pool|knex|trx|tx|txn|transaction|sequelize|prisma|sqlite|mysql|pg|postgres|query_?runner)s?(\(\))?$")
-        .unwrap_or_else(|_| unreachable!())
-});
 
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Sink {
@@ -147,7 +146,7 @@ impl Check for SqlInjection {
             for arg in &call.args {
                 let Some(b) = built(arg, 0) else { continue };
                 let looks_sql = SQL_WORDS.is_match(&b.text);
-                let db = DB_RECEIVER.is_match(&call.receiver);
+                let db = is_db_receiver(&call.receiver);
                 let ok = match call.kind {
                     Sink::Sql => true,
                     Sink::Generic => looks_sql || db,
