@@ -6,7 +6,8 @@
 //! from literals and constants stay silent. Generic method names
 //! (`execute`, `query`, `run`...) only count when the text looks like SQL or
 //! the receiver looks like a database handle (by its last word: `tenant_db`
-//! yes, `ctx` or `gdb` no).
+//! yes, `ctx` or `gdb` no); JavaScript `exec` counts only on a database
+//! handle (`db.exec`), never as `child_process.exec`.
 
 use super::localflow::N;
 use super::pyimports::Imports;

@@ -248,7 +248,10 @@ pub(super) fn js_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
         }
         "literal" if receiver.to_ascii_lowercase().ends_with("sequelize") => Sink::Sql,
         "query" | "execute" | "raw" | "unsafe" => Sink::Generic,
-        "run" | "all" | "get" | "exec" | "each" | "prepare" | "many" | "one" | "none" | "any"
+        // better-sqlite3 / sqlite3 `db.exec(sql)`; anything else called
+        // `exec` (child_process, RegExp, shells) runs no SQL.
+        "exec" if is_db_receiver(&receiver) => Sink::Generic,
+        "run" | "all" | "get" | "each" | "prepare" | "many" | "one" | "none" | "any"
         | "oneOrNone" | "manyOrNone" | "batch" => Sink::Ambiguous,
         _ => return None,
     };
