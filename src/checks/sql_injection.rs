@@ -61,12 +61,19 @@ static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"execute|\.run\(|\.cursor\(|\.prepare\(|copy_|mogrify|\braw\b|read_sql|RawSQL|\bextra\b|\bfetch|sqlalchemy|\biterate\b")
         .unwrap_or_else(|_| unreachable!())
 });
+/// JavaScript/TypeScript: the first word of every `SQL_WORDS` branch (an
+/// `Ambiguous` sink needs SQL-looking text) and the method names that
+/// report without it: `query`, `execute`/`exec`, `unsafe`, `raw` (also
+/// `whereRaw`, `$queryRawUnsafe`...), `literal`, `where`/`andWhere`,
+/// `having`/`orHaving`. Substrings, so `andWhere` and `SelectQueryBuilder`
+/// pass.
 static WORTH_JS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(select|insert|update|delete|where|order|group|create|drop|alter|truncate|pragma|values|exec|merge|replace|having)\b|Raw|raw\(")
+    Regex::new(r"(?i)select|insert|update|delete|where|order|group|create|drop|alter|truncate|pragma|values|grant|copy|exec|query|unsafe|raw|literal|having")
         .unwrap_or_else(|_| unreachable!())
 });
 static WORTH_RS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"query|execute|prepare|sql|Statement").unwrap_or_else(|_| unreachable!())
+    Regex::new(r"query|execute|prepare|sql|Statement|fetch_all|fetch_one")
+        .unwrap_or_else(|_| unreachable!())
 });
 
 /// The literal alternatives of `WORTH_PY` (`RawSQL` contains `raw`).
@@ -84,12 +91,11 @@ const PY_ANCHORS: &[&str] = &[
     "sqlalchemy",
     "iterate",
 ];
-/// The words of `WORTH_JS`.
+/// The words of `WORTH_JS`, and `ſ` (U+017F), which `(?i)` matches for `s`.
 const JS_ANCHORS: &[&str] = &[
     "select", "insert", "update", "delete", "where", "order", "group", "create", "drop", "alter",
-    "truncate", "pragma", "values", "exec", "merge", "replace", "having", "raw",
-    // `(?i)` matches `ſ` (U+017F) for `s`.
-    "ſ",
+    "truncate", "pragma", "values", "grant", "copy", "exec", "query", "unsafe", "raw", "literal",
+    "having", "ſ",
 ];
 /// What every name `rust_sink` accepts contains.
 const RS_ANCHORS: &[&str] = &[
