@@ -15,6 +15,7 @@
 //! confidence. This file holds the shared vocabulary and the function-route
 //! half; `auth_rate_limit_django` and `auth_rate_limit_js` hold the rest.
 
+use super::idwords::ident_words;
 use super::limits_common::{py_kwarg, py_positional, strip_quotes, N};
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -132,14 +133,18 @@ static AUTHENTICATED: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Does a name or path say one-time code: `otp`, `totp`, `hotp` or `mfa`
+/// as a word of its own (`SendOtpView`, `verify_mfa`, `/otp/verify`), not
+/// inside another word (`FootprintView`, `teamFavorites`)?
+pub(super) fn has_code_word(s: &str) -> bool {
+    ident_words(s)
+        .iter()
+        .any(|w| matches!(w.as_str(), "otp" | "totp" | "hotp" | "mfa"))
+}
+
 pub(super) fn purpose(s: &str) -> (&'static str, Severity) {
     let l = s.to_ascii_lowercase();
-    if l.contains("otp")
-        || l.contains("mfa")
-        || l.contains("2fa")
-        || l.contains("verify")
-        || l.contains("twofactor")
-    {
+    if has_code_word(s) || l.contains("2fa") || l.contains("verify") || l.contains("twofactor") {
         ("one-time codes can be brute-forced", Severity::High)
     } else if l.contains("password") {
         (

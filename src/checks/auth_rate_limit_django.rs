@@ -6,7 +6,7 @@
 //! and token views.
 
 use super::auth_rate_limit::{
-    decorators_of, is_auth_path, purpose, re, BODY_LIMIT, LIMIT_WORD, NOT_AUTH,
+    decorators_of, has_code_word, is_auth_path, purpose, re, BODY_LIMIT, LIMIT_WORD, NOT_AUTH,
 };
 use super::limits_common::{py_positional, strip_quotes, N};
 use super::Hit;
@@ -22,7 +22,7 @@ static VIEW_BASE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static AUTH_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(login|signin|signup|register|registration|obtaintoken|tokenobtain|obtainauthtoken|^(custom|jwt|auth|api)?token$|passwordreset|resetpassword|forgotpassword|otp|mfa|twofactor|verifycode)",
+        r"(?i)(login|signin|signup|register|registration|obtaintoken|tokenobtain|obtainauthtoken|^(custom|jwt|auth|api)?token$|passwordreset|resetpassword|forgotpassword|twofactor|verifycode)",
     )
 });
 static VIEW_SUFFIX: LazyLock<Regex> =
@@ -67,7 +67,7 @@ pub(super) fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
     if stem.eq_ignore_ascii_case("token") && bases.contains("ViewSet") {
         return;
     }
-    if !AUTH_CLASS.is_match(&stem)
+    if !(AUTH_CLASS.is_match(&stem) || has_code_word(&stem))
         || NOT_AUTH.is_match(&stem)
         || stem.to_ascii_lowercase().contains("tokenverify")
     {

@@ -1,11 +1,10 @@
 //! JavaScript/TypeScript half of `auth-rate-limit`: Express/Fastify/Koa
-//! style `router.post(path, ...)` and `router.route(path).post(...)`,
-//! NestJS `@Post()` handlers and Next.js `route.ts` handlers. Calls on HTTP
-//! clients (`axios.post("/login", body)`) are not routes.
+//! style `router.post(path, ...)` and `router.route(path).post(...)` and
+//! Next.js `route.ts` `POST` handlers (NestJS handlers are in
+//! `auth_rate_limit_nest`). Calls on HTTP clients
+//! (`axios.post("/login", body)`) are not routes.
 
-use super::auth_rate_limit::{
-    is_auth_path, purpose, re, updates_allowed, AUTH_NAME, BODY_LIMIT, LIMIT_WORD, NOT_AUTH,
-};
+use super::auth_rate_limit::{is_auth_path, purpose, re, updates_allowed, BODY_LIMIT, LIMIT_WORD};
 use super::limits_common::{js_args, strip_quotes, N};
 use super::Hit;
 use crate::parse::nodes::NodeIndex;
@@ -20,7 +19,6 @@ static HTTP_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static LOOSE_LIMIT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(limit|throttl|brute|slow_?down)"));
-static CAMEL: LazyLock<Regex> = LazyLock::new(|| re(r"([a-z0-9])([A-Z])"));
 
 /// A middleware argument that is a rate limiter: a name such as
 /// `loginLimit`/`authLimiter`/`bruteforce.prevent`, or a call or object whose
@@ -57,10 +55,7 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
         && is_auth_path(&path.replace("/route.", "/x."))
         && !BODY_LIMIT.is_match(text)
     {
-        if let Some(f) = nodes
-            .of_kind("function_declaration")
-            .find(|n| n.field("name").is_some_and(|x| x.text() == "POST"))
-        {
+        if let Some(f) = post_handler(nodes) {
             let (what, sev) = purpose(&path);
             out.push(
                 Hit::new(
@@ -78,10 +73,37 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     for node in nodes.of_kinds(&["call_expression", "method_definition"]) {
         match node.kind().as_ref() {
             "call_expression" => js_route_call(&node, out),
-            "method_definition" => nest_method(&node, out),
+            "method_definition" => super::auth_rate_limit_nest::nest_method(&node, out),
             _ => {}
         }
     }
+}
+
+/// A Next.js `POST` handler: `export async function POST(req)` or
+/// `export const POST = async (req) => ...` (a function, not a wrapper
+/// call such as `withRateLimit(handler)`, nor a re-export).
+fn post_handler<'r>(nodes: &NodeIndex<'r>) -> Option<N<'r>> {
+    let named_post = |n: &N<'_>| n.field("name").is_some_and(|x| x.text() == "POST");
+    nodes
+        .of_kind("function_declaration")
+        .find(named_post)
+        .or_else(|| {
+            nodes.of_kind("variable_declarator").find(|d| {
+                named_post(d)
+                    && d.field("value").is_some_and(|v| {
+                        matches!(
+                            v.kind().as_ref(),
+                            "arrow_function" | "function_expression" | "function"
+                        )
+                    })
+                    && d.parent().is_some_and(|decl| {
+                        decl.kind() == "lexical_declaration"
+                            && decl
+                                .parent()
+                                .is_some_and(|e| e.kind() == "export_statement")
+                    })
+            })
+        })
 }
 
 fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
@@ -173,97 +195,4 @@ fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
         )
         .severity(sev),
     );
-}
-
-fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
-    let mut decos: Vec<N<'_>> = def.children().filter(|c| c.kind() == "decorator").collect();
-    decos.extend(
-        def.prev_all()
-            .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
-            .filter(|p| p.kind() == "decorator"),
-    );
-    let Some(route) = decos.iter().find(|d| {
-        let t = d.text();
-        t.starts_with("@Post(") || t.starts_with("@Put(") || t.starts_with("@Patch(")
-    }) else {
-        return;
-    };
-    let name = def
-        .field("name")
-        .map(|n| n.text().to_string())
-        .unwrap_or_default();
-    let rt = route.text();
-    let arg = rt
-        .split_once('(')
-        .map(|(_, a)| a.trim_end_matches(')'))
-        .unwrap_or("");
-    let path = strip_quotes(arg).to_string();
-    let matched = if path.is_empty() {
-        AUTH_NAME.is_match(&CAMEL.replace_all(&name, "${1}_${2}").to_ascii_lowercase())
-    } else {
-        is_auth_path(&format!("/{}", path.trim_start_matches('/')))
-    };
-    if !matched {
-        return;
-    }
-    let skip = decos.iter().any(|d| d.text().contains("SkipThrottle"));
-    let class_decos = def
-        .ancestors()
-        .find(|a| matches!(a.kind().as_ref(), "class_declaration" | "class"))
-        .map(|c| {
-            let mut t = String::new();
-            for d in c.children().filter(|d| d.kind() == "decorator") {
-                t.push_str(&d.text());
-            }
-            // `@UseGuards(...) export class X`: decorators sit in the export statement.
-            let holder = c.parent().filter(|p| p.kind() == "export_statement");
-            for d in holder
-                .iter()
-                .flat_map(|h| h.children())
-                .filter(|d| d.kind() == "decorator")
-            {
-                t.push_str(&d.text());
-            }
-            for d in c
-                .prev_all()
-                .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
-                .filter(|p| p.kind() == "decorator")
-            {
-                t.push_str(&d.text());
-            }
-            t
-        })
-        .unwrap_or_default();
-    let class_name = def
-        .ancestors()
-        .find(|a| matches!(a.kind().as_ref(), "class_declaration" | "class"))
-        .and_then(|c| c.field("name"))
-        .map(|n| n.text().to_string())
-        .unwrap_or_default();
-    if NOT_AUTH.is_match(&class_name) || NOT_AUTH.is_match(&class_decos) {
-        return;
-    }
-    let limited = decos
-        .iter()
-        .any(|d| LIMIT_WORD.is_match(&d.text()) && !d.text().contains("SkipThrottle"))
-        || (LIMIT_WORD.is_match(&class_decos) && !class_decos.contains("SkipThrottle"));
-    let shown = if path.is_empty() {
-        name.clone()
-    } else {
-        path.clone()
-    };
-    let (what, sev) = purpose(&shown);
-    if skip {
-        out.push(
-            Hit::new(route.range().start..def.range().end, format!("auth handler `{name}` opts out of throttling with `@SkipThrottle()`, so {what}"))
-                .severity(sev)
-                .confidence(Confidence::High),
-        );
-    } else if !limited {
-        out.push(
-            Hit::new(route.range().start..def.range().end, format!("auth handler `{name}` (`{shown}`) has no `@Throttle()`/`ThrottlerGuard`, so {what} unless a global ThrottlerGuard is registered"))
-                .severity(sev)
-                .confidence(Confidence::Low),
-        );
-    }
 }

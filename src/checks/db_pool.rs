@@ -4,10 +4,11 @@
 //! with a 30 s acquire timeout), so only explicit settings count:
 //! SQLAlchemy `max_overflow=-1` or `pool_size=0` (no cap on connections) and
 //! `pool_timeout=None` (wait forever), also as `SQLALCHEMY_ENGINE_OPTIONS`
-//! keys; node-postgres `connectionTimeoutMillis: 0` and mysql
-//! `queueLimit: 0` (wait or queue forever).
+//! keys; node-postgres `connectionTimeoutMillis` and mysql `queueLimit` set
+//! to a value that means "none" (`0`, `null`, `false`; for mysql also
+//! `"0"`), which is also their default: wait or queue forever.
 
-use super::limits_common::{js_args, py_kwarg, strip_quotes};
+use super::limits_common::{js_args, py_kwarg, strip_quotes, N};
 use super::{Check, Hit};
 use crate::lang::Language;
 use crate::parse::nodes::NodeIndex;
@@ -176,24 +177,91 @@ fn js(nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
                 continue;
             };
             let key = strip_quotes(&k.text()).to_string();
-            let msg = match (key.as_str(), v.text().trim()) {
-                ("connectionTimeoutMillis", "0") if last == "Pool" => Some((
-                    "`connectionTimeoutMillis: 0` makes `pool.connect()` wait forever for a free client when the pool is exhausted",
+            let value = v.text().trim().to_string();
+            let msg = match key.as_str() {
+                // pg-pool only sets a timer when the option is truthy.
+                "connectionTimeoutMillis" if last == "Pool" && no_limit(&v, false) => Some((
+                    "makes `pool.connect()` wait forever for a free client when the pool is exhausted",
                     Confidence::High,
                 )),
-                ("queueLimit", "0") if last != "Pool" => Some((
-                    "`queueLimit: 0` lets requests queue for a connection without bound when the pool is exhausted",
+                // mysql/mysql2 read it with Number(); without waiting there is no queue.
+                "queueLimit" if last != "Pool" && no_limit(&v, true) && waits(&obj) => Some((
+                    "lets requests queue for a connection without bound when the pool is exhausted",
                     Confidence::Medium,
                 )),
                 _ => None,
             };
             if let Some((msg, conf)) = msg {
                 out.push(
-                    Hit::new(pair.range(), format!("`{ctor}` option {msg}"))
-                        .severity(Severity::Low)
-                        .confidence(conf),
+                    Hit::new(
+                        pair.range(),
+                        format!("`{ctor}` option `{key}: {value}` {msg}"),
+                    )
+                    .severity(Severity::Low)
+                    .confidence(conf),
                 );
             }
+        }
+    }
+}
+
+/// Does a pool option's literal value mean "no limit"? A zero number in any
+/// spelling (`0`, `0.0`, `0x0`, `-0`, `0_000`), `null`, `undefined` or
+/// `false`, and with `numeric_strings` (mysql's `Number(value)`) also `"0"`
+/// and `""`. Variables and expressions are not judged.
+fn no_limit(value: &N<'_>, numeric_strings: bool) -> bool {
+    let negated = value.kind() == "unary_expression" && value.text().starts_with('-');
+    let inner = if negated {
+        value.named_children().next()
+    } else {
+        Some(value.clone())
+    };
+    let Some(v) = inner else { return false };
+    match v.kind().as_ref() {
+        "number" => is_zero(&v.text()),
+        "null" | "undefined" | "false" => true,
+        "string" if numeric_strings => {
+            let s = strip_quotes(&v.text()).trim().to_string();
+            s.is_empty() || is_zero(&s)
+        }
+        _ => false,
+    }
+}
+
+fn is_zero(number: &str) -> bool {
+    let t = number.replace('_', "").to_ascii_lowercase();
+    let mantissa = match ["0x", "0o", "0b"].iter().find_map(|p| t.strip_prefix(p)) {
+        Some(digits) => digits,
+        None => t.split('e').next().unwrap_or(&t),
+    };
+    !mantissa.is_empty() && mantissa.chars().all(|c| c == '0' || c == '.') && mantissa.contains('0')
+}
+
+/// mysql `waitForConnections` defaults to true; `false` rejects at once
+/// instead of queueing, so `queueLimit` does not matter.
+fn waits(options: &N<'_>) -> bool {
+    options
+        .children()
+        .filter(|c| c.kind() == "pair")
+        .filter(|p| {
+            p.field("key")
+                .is_some_and(|k| strip_quotes(&k.text()) == "waitForConnections")
+        })
+        .filter_map(|p| p.field("value"))
+        .all(|v| !matches!(v.text().trim(), "false" | "0" | "null"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_zero;
+
+    #[test]
+    fn zero_spellings() {
+        for z in ["0", "0.0", ".0", "0x0", "0e5", "0_000", "0b0"] {
+            assert!(is_zero(z), "{z}");
+        }
+        for n in ["1", "0x0e1", "0xe0", "10", "5000", "0.5", "", "0n"] {
+            assert!(!is_zero(n), "{n}");
         }
     }
 }

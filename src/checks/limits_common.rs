@@ -176,11 +176,17 @@ pub fn show_size(bytes: u64) -> String {
     }
 }
 
-/// The module a JS `import ... from "m"` or `require("m")` names.
+/// The module a JS `import ... from "m"`, `require("m")` or TypeScript
+/// `import x = require("m")` names.
 pub fn import_source(node: &N<'_>) -> Option<String> {
     match node.kind().as_ref() {
         "import_statement" => node
             .field("source")
+            .or_else(|| {
+                node.children()
+                    .find(|c| c.kind() == "import_require_clause")
+                    .and_then(|c| c.field("source"))
+            })
             .map(|s| strip_quotes(&s.text()).to_string()),
         "call_expression" => {
             let f = node.field("function")?;
@@ -231,12 +237,13 @@ pub fn js_module_names(nodes: &NodeIndex<'_>, modules: &[&str]) -> HashSet<Strin
     names
 }
 
-/// The local names one import (`import x from`, `const { a } = require()`) binds.
+/// The local names one import (`import x from`, `const { a } = require()`,
+/// `import x = require()`) binds.
 pub fn bound_by_import(node: &N<'_>, names: &mut HashSet<String>) {
     if node.kind() == "import_statement" {
         for n in node.dfs() {
             match n.kind().as_ref() {
-                "import_clause" => {
+                "import_clause" | "import_require_clause" => {
                     for c in n.children().filter(|c| c.kind() == "identifier") {
                         names.insert(c.text().to_string());
                     }
@@ -273,6 +280,24 @@ pub fn bound_by_import(node: &N<'_>, names: &mut HashSet<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typescript_import_require() {
+        let file = crate::parse::parse(
+            crate::lang::Language::TypeScript,
+            "src/a.ts".to_string(),
+            "import http = require(\"http\");\nimport type { Agent } from 'https';\n".to_string(),
+        );
+        let Some(nodes) = file.nodes() else {
+            panic!("parsed");
+        };
+        let names = js_module_names(nodes, &["http"]);
+        assert_eq!(names.into_iter().collect::<Vec<_>>(), ["http"]);
+        let sources: Vec<String> = js_imports(nodes)
+            .filter_map(|n| import_source(&n))
+            .collect();
+        assert_eq!(sources, ["http", "https"]);
+    }
 
     #[test]
     fn sizes() {

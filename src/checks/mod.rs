@@ -8,6 +8,7 @@
 pub mod auth_rate_limit;
 pub mod auth_rate_limit_django;
 pub mod auth_rate_limit_js;
+pub mod auth_rate_limit_nest;
 pub mod bcrypt_cost;
 pub mod container_limits;
 pub mod cookie_settings;
@@ -19,6 +20,7 @@ pub mod hardcoded_secret;
 pub mod http_timeout;
 pub mod http_timeout_js;
 pub mod http_timeout_rust;
+pub mod idwords;
 pub mod invalid_suppression;
 pub mod leaked_credential;
 pub mod limits_common;

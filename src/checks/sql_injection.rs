@@ -5,7 +5,9 @@
 //! (`sql\`..\``, `$queryRaw\`..\``), `query!` macros and strings built only
 //! from literals and constants stay silent. Generic method names
 //! (`execute`, `query`, `run`...) only count when the text looks like SQL or
-//! the receiver looks like a database handle.
+//! the receiver looks like a database handle (by its last word: `tenant_db`
+//! yes, `ctx` or `gdb` no); JavaScript `exec` counts only on a database
+//! handle (`db.exec`), never as `child_process.exec`.
 
 use super::localflow::N;
 use super::pyimports::Imports;
@@ -16,17 +18,15 @@ use crate::rules::meta::Confidence;
 use regex::Regex;
 use std::sync::LazyLock;
 
+#[path = "sql_injection_receiver.rs"]
+mod receiver;
 #[path = "sql_injection_sinks.rs"]
 mod sinks;
 
+use receiver::is_db_receiver;
 use sinks::{js_sink, python_sink, rust_sink};
 
 pub struct SqlInjection;
-
-pub(super) static DB_RECEIVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(cursor|cur|conn|connection|db|database|engine|pool|knex|trx|tx|txn|transaction|sequelize|prisma|sqlite|mysql|pg|postgres|query_?runner)s?(\(\))?$")
-        .unwrap_or_else(|_| unreachable!())
-});
 
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Sink {
@@ -61,12 +61,19 @@ static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"execute|\.run\(|\.cursor\(|\.prepare\(|copy_|mogrify|\braw\b|read_sql|RawSQL|\bextra\b|\bfetch|sqlalchemy|\biterate\b")
         .unwrap_or_else(|_| unreachable!())
 });
+/// JavaScript/TypeScript: the first word of every `SQL_WORDS` branch (an
+/// `Ambiguous` sink needs SQL-looking text) and the method names that
+/// report without it: `query`, `execute`/`exec`, `unsafe`, `raw` (also
+/// `whereRaw`, `$queryRawUnsafe`...), `literal`, `where`/`andWhere`,
+/// `having`/`orHaving`. Substrings, so `andWhere` and `SelectQueryBuilder`
+/// pass.
 static WORTH_JS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(select|insert|update|delete|where|order|group|create|drop|alter|truncate|pragma|values|exec|merge|replace|having)\b|Raw|raw\(")
+    Regex::new(r"(?i)select|insert|update|delete|where|order|group|create|drop|alter|truncate|pragma|values|grant|copy|exec|query|unsafe|raw|literal|having")
         .unwrap_or_else(|_| unreachable!())
 });
 static WORTH_RS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"query|execute|prepare|sql|Statement").unwrap_or_else(|_| unreachable!())
+    Regex::new(r"query|execute|prepare|sql|Statement|fetch_all|fetch_one")
+        .unwrap_or_else(|_| unreachable!())
 });
 
 /// The literal alternatives of `WORTH_PY` (`RawSQL` contains `raw`).
@@ -84,12 +91,11 @@ const PY_ANCHORS: &[&str] = &[
     "sqlalchemy",
     "iterate",
 ];
-/// The words of `WORTH_JS`.
+/// The words of `WORTH_JS`, and `ſ` (U+017F), which `(?i)` matches for `s`.
 const JS_ANCHORS: &[&str] = &[
     "select", "insert", "update", "delete", "where", "order", "group", "create", "drop", "alter",
-    "truncate", "pragma", "values", "exec", "merge", "replace", "having", "raw",
-    // `(?i)` matches `ſ` (U+017F) for `s`.
-    "ſ",
+    "truncate", "pragma", "values", "grant", "copy", "exec", "query", "unsafe", "raw", "literal",
+    "having", "ſ",
 ];
 /// What every name `rust_sink` accepts contains.
 const RS_ANCHORS: &[&str] = &[
@@ -147,7 +153,7 @@ impl Check for SqlInjection {
             for arg in &call.args {
                 let Some(b) = built(arg, 0) else { continue };
                 let looks_sql = SQL_WORDS.is_match(&b.text);
-                let db = DB_RECEIVER.is_match(&call.receiver);
+                let db = is_db_receiver(&call.receiver);
                 let ok = match call.kind {
                     Sink::Sql => true,
                     Sink::Generic => looks_sql || db,

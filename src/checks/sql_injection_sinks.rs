@@ -2,7 +2,7 @@
 //! text, which argument holds it, whether values travel separately, and how
 //! to name the call in a message.
 
-use super::{Call, Sink, DB_RECEIVER};
+use super::{is_db_receiver, Call, Sink};
 use crate::checks::localflow::N;
 use crate::checks::pyimports::Imports;
 
@@ -237,7 +237,7 @@ pub(super) fn js_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
         | "havingRaw" | "orHavingRaw" | "orderByRaw" | "groupByRaw" | "joinRaw" | "fromRaw" => {
             Sink::Sql
         }
-        "raw" if DB_RECEIVER.is_match(&receiver) => Sink::Sql,
+        "raw" if is_db_receiver(&receiver) => Sink::Sql,
         // TypeORM query builders: where("user.name = '" + name + "'")
         "where" | "andWhere" | "orWhere" | "having" | "andHaving" | "orHaving"
             if receiver.contains("createQueryBuilder")
@@ -248,7 +248,10 @@ pub(super) fn js_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
         }
         "literal" if receiver.to_ascii_lowercase().ends_with("sequelize") => Sink::Sql,
         "query" | "execute" | "raw" | "unsafe" => Sink::Generic,
-        "run" | "all" | "get" | "exec" | "each" | "prepare" | "many" | "one" | "none" | "any"
+        // better-sqlite3 / sqlite3 `db.exec(sql)`; anything else called
+        // `exec` (child_process, RegExp, shells) runs no SQL.
+        "exec" if is_db_receiver(&receiver) => Sink::Generic,
+        "run" | "all" | "get" | "each" | "prepare" | "many" | "one" | "none" | "any"
         | "oneOrNone" | "manyOrNone" | "batch" => Sink::Ambiguous,
         _ => return None,
     };

@@ -388,7 +388,15 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
                     return Some(b);
                 }
             }
-            if lit.is_empty() {
+            // `a + b` of unknown values may be arithmetic; a literal or a
+            // constant (`BY_ID + id`, SQL kept in another module) makes it text.
+            let constant = pieces.iter().any(|p| {
+                matches!(
+                    p.kind().as_ref(),
+                    "identifier" | "attribute" | "member_expression" | "scoped_identifier"
+                ) && is_constant_name(&p.text())
+            });
+            if lit.is_empty() && !constant {
                 return None;
             }
             let bad = pieces.iter().find(|p| !literalish(p, depth + 1))?;

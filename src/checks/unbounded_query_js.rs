@@ -23,7 +23,8 @@ static JS_HANDLER_PARAMS: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\(\s*(req|request|_req|ctx|c)\b"));
 
 pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
-    let prisma = file.text.contains("prisma");
+    // `PrismaClient`, `PrismaService`, `@prisma/client`, `this.prisma`.
+    let prisma = file.text.to_ascii_lowercase().contains("prisma");
     for call in nodes.of_kind("call_expression") {
         let Some(func) = call.field("function") else {
             continue;
@@ -149,8 +150,21 @@ fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
         return;
     }
     match method.as_str() {
-        "findMany" if prisma && !options_ok(&["take", "where", "cursor"]) => {
-            out.push(hit(call, &format!("`{shown}()` without `take`"), handler));
+        "findMany"
+            if (prisma || model_delegate(&func)) && !options_ok(&["take", "where", "cursor"]) =>
+        {
+            // Drizzle's relational API: db.query.users.findMany({ limit })
+            let drizzle = !prisma
+                && func
+                    .field("object")
+                    .and_then(|o| o.field("object"))
+                    .is_some_and(|c| c.text() == "query" || c.text().ends_with(".query"));
+            let bound = if drizzle { "limit" } else { "take" };
+            out.push(hit(
+                call,
+                &format!("`{shown}()` without `{bound}`"),
+                handler,
+            ));
         }
         "find" | "findAll" => {
             let obj_ok = match args.first() {
@@ -205,4 +219,25 @@ fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
         }
         _ => {}
     }
+}
+
+/// `client.model.findMany`: a Prisma model delegate (`db.user`,
+/// `ctx.db.post`, `this.store.order`) or Drizzle's `db.query.users`, even
+/// when the file never names Prisma (a client generated into the project
+/// or imported as `db`). `this.repository.findMany` and
+/// `service.findMany` are the project's own methods, which may page.
+fn model_delegate(func: &N<'_>) -> bool {
+    let Some(model) = func.field("object") else {
+        return false;
+    };
+    model.kind() == "member_expression"
+        && model.field("property").is_some_and(|p| {
+            p.text()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase())
+        })
+        && model
+            .field("object")
+            .is_some_and(|c| c.kind() != "this" && c.text() != "this")
 }

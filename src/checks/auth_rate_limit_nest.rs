@@ -1,0 +1,193 @@
+//! NestJS half of `auth-rate-limit`: `@Post()`/`@Put()`/`@Patch()` handlers
+//! whose path (a string or an array of strings) says login/token/OTP/...,
+//! or, without a path, whose method name does. `@Throttle()` or a
+//! `ThrottlerGuard` on the handler or its controller counts as a limit.
+//! `@SkipThrottle()` on the handler, or on the controller when the handler
+//! does not override it, switches throttling off; the handler's
+//! `@SkipThrottle({ default: false })` (or `@SkipThrottle(false)`) switches
+//! it back on, as `@nestjs/throttler` reads the handler's setting first.
+
+use super::auth_rate_limit::{is_auth_path, purpose, re, AUTH_NAME, LIMIT_WORD, NOT_AUTH};
+use super::limits_common::{js_args, strip_quotes, N};
+use super::Hit;
+use crate::rules::meta::Confidence;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static CAMEL: LazyLock<Regex> = LazyLock::new(|| re(r"([a-z0-9])([A-Z])"));
+
+/// What a `@SkipThrottle(...)` decorator says about the default throttler.
+#[derive(Clone, Copy, PartialEq)]
+enum Skip {
+    /// `@SkipThrottle()`, `(true)`, `({ default: true })`: not throttled.
+    Off,
+    /// `(false)`, `({ default: false })`: throttled again.
+    On,
+    /// Only named throttlers skipped (`{ short: true }`), or unreadable:
+    /// throttling is in use.
+    Some,
+}
+
+/// The decorator's call: name and arguments.
+fn deco_call<'r>(d: &N<'r>) -> Option<(String, Vec<N<'r>>)> {
+    let call = d.children().find(|c| c.kind() == "call_expression")?;
+    let f = call.field("function")?;
+    let name = f.text().rsplit('.').next().unwrap_or("").to_string();
+    Some((name, js_args(&call)))
+}
+
+fn skip_of(d: &N<'_>) -> Option<Skip> {
+    let (name, args) = deco_call(d)?;
+    if name != "SkipThrottle" {
+        return None;
+    }
+    let Some(arg) = args.first() else {
+        return Some(Skip::Off);
+    };
+    let flag = |v: &N<'_>| match v.text().trim() {
+        "true" => Some(Skip::Off),
+        "false" => Some(Skip::On),
+        _ => None,
+    };
+    Some(match arg.kind().as_ref() {
+        "object" => arg
+            .children()
+            .filter(|p| p.kind() == "pair")
+            .find(|p| {
+                p.field("key")
+                    .is_some_and(|k| strip_quotes(&k.text()) == "default")
+            })
+            .and_then(|p| p.field("value"))
+            .and_then(|v| flag(&v))
+            .unwrap_or(Skip::Some),
+        _ => flag(arg).unwrap_or(Skip::Some),
+    })
+}
+
+/// `@Post()`, `@Post("login")`, `@Post(["login", "auth/login"])`: the
+/// literal paths, empty for no path (`@Post()`, `@Post("")`); `None` for
+/// other decorators. A path held in a constant yields no path string, so it
+/// never matches.
+fn route_paths(d: &N<'_>) -> Option<(Vec<String>, bool)> {
+    let (name, args) = deco_call(d)?;
+    if !matches!(name.as_str(), "Post" | "Put" | "Patch") {
+        return None;
+    }
+    let literal = |a: &N<'_>| {
+        (a.kind() == "string"
+            || a.kind() == "template_string"
+                && !a.children().any(|c| c.kind() == "template_substitution"))
+        .then(|| strip_quotes(&a.text()).to_string())
+    };
+    let Some(arg) = args.first() else {
+        return Some((Vec::new(), false));
+    };
+    let paths: Vec<String> = if arg.kind() == "array" {
+        arg.named_children().filter_map(|a| literal(&a)).collect()
+    } else {
+        literal(arg).into_iter().collect()
+    };
+    let named = paths.iter().any(|p| !p.is_empty()) || literal(arg).is_none();
+    Some((paths.into_iter().filter(|p| !p.is_empty()).collect(), named))
+}
+
+/// A method's decorators: its own children and the decorators just before
+/// it in the class body.
+fn method_decorators<'r>(def: &N<'r>) -> Vec<N<'r>> {
+    let mut decos: Vec<N<'r>> = def.children().filter(|c| c.kind() == "decorator").collect();
+    decos.extend(
+        def.prev_all()
+            .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
+            .filter(|p| p.kind() == "decorator"),
+    );
+    decos
+}
+
+/// A class's decorators, wherever the grammar puts them: on the class, on
+/// its `export` statement, or just before it.
+fn class_decorators<'r>(class: &N<'r>) -> Vec<N<'r>> {
+    let mut decos: Vec<N<'r>> = class
+        .children()
+        .filter(|d| d.kind() == "decorator")
+        .collect();
+    if let Some(holder) = class.parent().filter(|p| p.kind() == "export_statement") {
+        decos.extend(holder.children().filter(|d| d.kind() == "decorator"));
+    }
+    decos.extend(
+        class
+            .prev_all()
+            .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
+            .filter(|p| p.kind() == "decorator"),
+    );
+    decos
+}
+
+/// A decorator other than `@SkipThrottle` that says throttle/limit.
+fn limits(decos: &[N<'_>]) -> bool {
+    decos
+        .iter()
+        .any(|d| skip_of(d).is_none() && LIMIT_WORD.is_match(&d.text()))
+}
+
+pub(super) fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
+    let decos = method_decorators(def);
+    let Some((route, (paths, named))) = decos.iter().find_map(|d| route_paths(d).map(|p| (d, p)))
+    else {
+        return;
+    };
+    let name = def
+        .field("name")
+        .map(|n| n.text().to_string())
+        .unwrap_or_default();
+    let shown = if named {
+        match paths
+            .iter()
+            .find(|p| is_auth_path(&format!("/{}", p.trim_start_matches('/'))))
+        {
+            Some(p) => p.clone(),
+            None => return,
+        }
+    } else if AUTH_NAME.is_match(&CAMEL.replace_all(&name, "${1}_${2}").to_ascii_lowercase()) {
+        name.clone()
+    } else {
+        return;
+    };
+    let class = def
+        .ancestors()
+        .find(|a| matches!(a.kind().as_ref(), "class_declaration" | "class"));
+    let class_decos = class.as_ref().map(class_decorators).unwrap_or_default();
+    let class_text: String = class_decos.iter().map(|d| d.text().to_string()).collect();
+    let class_name = class
+        .as_ref()
+        .and_then(|c| c.field("name"))
+        .map(|n| n.text().to_string())
+        .unwrap_or_default();
+    if NOT_AUTH.is_match(&class_name) || NOT_AUTH.is_match(&class_text) {
+        return;
+    }
+    let method_skip = decos.iter().find_map(skip_of);
+    let class_skip = class_decos.iter().find_map(skip_of);
+    let (what, sev) = purpose(&shown);
+    let range = route.range().start..def.range().end;
+    match method_skip.or(class_skip) {
+        Some(Skip::Off) => {
+            let whose = if method_skip.is_some() {
+                ""
+            } else {
+                " (on its controller)"
+            };
+            out.push(
+                Hit::new(range, format!("auth handler `{name}` opts out of throttling with `@SkipThrottle()`{whose}, so {what}"))
+                    .severity(sev)
+                    .confidence(Confidence::High),
+            );
+        }
+        Some(Skip::On | Skip::Some) => {}
+        None if limits(&decos) || limits(&class_decos) => {}
+        None => out.push(
+            Hit::new(range, format!("auth handler `{name}` (`{shown}`) has no `@Throttle()`/`ThrottlerGuard`, so {what} unless a global ThrottlerGuard is registered"))
+                .severity(sev)
+                .confidence(Confidence::Low),
+        ),
+    }
+}
