@@ -1,5 +1,6 @@
 //! JavaScript/TypeScript half of `unbounded-query`: Express `router.get`
-//! handlers on collection paths and controller functions named `listX` /
+//! handlers on collection paths, Next.js app-router `GET` handlers in a
+//! collection's `route.ts`, and controller functions named `listX` /
 //! `getAllX`, reading a whole table through Prisma `findMany()`,
 //! Mongoose/Sequelize/TypeORM `find()`/`findAll()` or raw `SELECT`.
 
@@ -59,6 +60,17 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
         let name = format!("GET {path}");
         for c in nodes.of_kind_in(handler, "call_expression") {
             js_query(&c, prisma, &name, out);
+        }
+    }
+    if let Some(path) = next_collection_route(&file.rel_path) {
+        let name = format!("GET {path}");
+        for func in next_get_handlers(nodes) {
+            if BOUNDED.is_match(&func.text()) {
+                continue;
+            }
+            for c in nodes.of_kind_in(&func, "call_expression") {
+                js_query(&c, prisma, &name, out);
+            }
         }
     }
     // Named controller functions: `export const listOrders = async (req, res) => ...`,
@@ -221,6 +233,62 @@ fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
     }
 }
 
+/// The URL path of a Next.js app-router route file that serves a
+/// collection: `app/api/posts/route.ts` is `/api/posts`. Route groups
+/// (`(admin)`) add no segment; a file whose last segment is dynamic
+/// (`[id]`, `[...slug]`) serves one item, and one under a private folder
+/// (`_lib`) or outside `app/` serves nothing.
+fn next_collection_route(rel: &str) -> Option<String> {
+    let (dir, file) = rel.rsplit_once('/')?;
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    if stem != "route" {
+        return None;
+    }
+    let parts: Vec<&str> = dir.split('/').collect();
+    let app = parts.iter().rposition(|p| *p == "app")?;
+    let segments: Vec<&str> = parts[app + 1..]
+        .iter()
+        .copied()
+        .filter(|p| !(p.starts_with('(') && p.ends_with(')')))
+        .collect();
+    if segments.iter().any(|p| p.starts_with('_')) {
+        return None;
+    }
+    match segments.last() {
+        Some(last) if !last.starts_with('[') => Some(format!("/{}", segments.join("/"))),
+        _ => None,
+    }
+}
+
+/// `export async function GET(..) {..}` and `export const GET = async (..) =>
+/// ..`: the route's GET handler. A wrapped handler (`export const GET =
+/// withAuth(handler)`) is left alone: the wrapper may page or cap.
+fn next_get_handlers<'t>(nodes: &NodeIndex<'t>) -> Vec<N<'t>> {
+    let exported = |n: &N<'_>| {
+        n.ancestors()
+            .take(2)
+            .any(|a| a.kind() == "export_statement")
+    };
+    let named_get = |n: &N<'_>| n.field("name").is_some_and(|name| name.text() == "GET");
+    let mut out = Vec::new();
+    for node in nodes.of_kinds(&["function_declaration", "variable_declarator"]) {
+        if !named_get(&node) || !exported(&node) {
+            continue;
+        }
+        let func = match node.kind().as_ref() {
+            "function_declaration" => Some(node.clone()),
+            _ => node.field("value").filter(|v| {
+                matches!(
+                    v.kind().as_ref(),
+                    "arrow_function" | "function_expression" | "function"
+                )
+            }),
+        };
+        out.extend(func);
+    }
+    out
+}
+
 /// `client.model.findMany`: a Prisma model delegate (`db.user`,
 /// `ctx.db.post`, `this.store.order`) or Drizzle's `db.query.users`, even
 /// when the file never names Prisma (a client generated into the project
@@ -240,4 +308,28 @@ fn model_delegate(func: &N<'_>) -> bool {
         && model
             .field("object")
             .is_some_and(|c| c.kind() != "this" && c.text() != "this")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_collection_route;
+
+    #[test]
+    fn next_route_paths() {
+        let path = next_collection_route;
+        assert_eq!(
+            path("app/api/posts/route.ts").as_deref(),
+            Some("/api/posts")
+        );
+        assert_eq!(
+            path("src/app/(admin)/api/users/[id]/orders/route.js").as_deref(),
+            Some("/api/users/[id]/orders")
+        );
+        assert_eq!(path("app/api/posts/[postId]/route.ts"), None);
+        assert_eq!(path("app/api/[...slug]/route.ts"), None);
+        assert_eq!(path("app/_lib/items/route.ts"), None);
+        assert_eq!(path("app/route.ts"), None);
+        assert_eq!(path("src/routes/posts.ts"), None);
+        assert_eq!(path("app/api/posts/page.tsx"), None);
+    }
 }
