@@ -8,7 +8,7 @@
 //! it back on, as `@nestjs/throttler` reads the handler's setting first.
 
 use super::auth_rate_limit::{is_auth_path, purpose, re, AUTH_NAME, LIMIT_WORD, NOT_AUTH};
-use super::limits_common::{js_args, strip_quotes, N};
+use super::limits_common::{js_args, js_obj_get, strip_quotes, N};
 use super::Hit;
 use crate::rules::meta::Confidence;
 use regex::Regex;
@@ -50,14 +50,7 @@ fn skip_of(d: &N<'_>) -> Option<Skip> {
         _ => None,
     };
     Some(match arg.kind().as_ref() {
-        "object" => arg
-            .children()
-            .filter(|p| p.kind() == "pair")
-            .find(|p| {
-                p.field("key")
-                    .is_some_and(|k| strip_quotes(&k.text()) == "default")
-            })
-            .and_then(|p| p.field("value"))
+        "object" => js_obj_get(arg, "default")
             .and_then(|v| flag(&v))
             .unwrap_or(Skip::Some),
         _ => flag(arg).unwrap_or(Skip::Some),
@@ -91,15 +84,18 @@ fn route_paths(d: &N<'_>) -> Option<(Vec<String>, bool)> {
     Some((paths.into_iter().filter(|p| !p.is_empty()).collect(), named))
 }
 
+/// The decorators written just before `node` (comments between them allowed).
+fn decorators_before<'a, 'r>(node: &'a N<'r>) -> impl Iterator<Item = N<'r>> + 'a {
+    node.prev_all()
+        .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
+        .filter(|p| p.kind() == "decorator")
+}
+
 /// A method's decorators: its own children and the decorators just before
 /// it in the class body.
 fn method_decorators<'r>(def: &N<'r>) -> Vec<N<'r>> {
     let mut decos: Vec<N<'r>> = def.children().filter(|c| c.kind() == "decorator").collect();
-    decos.extend(
-        def.prev_all()
-            .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
-            .filter(|p| p.kind() == "decorator"),
-    );
+    decos.extend(decorators_before(def));
     decos
 }
 
@@ -113,12 +109,7 @@ fn class_decorators<'r>(class: &N<'r>) -> Vec<N<'r>> {
     if let Some(holder) = class.parent().filter(|p| p.kind() == "export_statement") {
         decos.extend(holder.children().filter(|d| d.kind() == "decorator"));
     }
-    decos.extend(
-        class
-            .prev_all()
-            .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
-            .filter(|p| p.kind() == "decorator"),
-    );
+    decos.extend(decorators_before(class));
     decos
 }
 
