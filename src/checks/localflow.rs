@@ -3,24 +3,26 @@
 //! simple: statements in source order, no branches, no aliasing. Module-level
 //! assignments stand in when a function has none of its own.
 
+use crate::parse::kindset::KindSet;
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::Node;
 use ast_grep_language::SupportLang;
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 pub type N<'r> = Node<'r, StrDoc<SupportLang>>;
 
 /// Node kinds that open a new local scope, across the code languages.
 #[rustfmt::skip]
-const SCOPE_KINDS: &[&str] = &[
+static SCOPE_KINDS: KindSet = KindSet::new(&[
     "function_definition", "lambda", "function_declaration", "function_expression",
     "arrow_function", "method_definition", "generator_function_declaration", "generator_function",
     "function_item", "closure_expression",
-];
+]);
 
 pub fn is_scope(node: &N<'_>) -> bool {
-    SCOPE_KINDS.contains(&node.kind().as_ref())
+    SCOPE_KINDS.contains(node)
 }
 
 /// The innermost function around `node`, if any.
@@ -40,27 +42,27 @@ pub struct Write<'r> {
 }
 
 #[rustfmt::skip]
-const BLOCK_KINDS: &[&str] = &[
+static BLOCK_KINDS: KindSet = KindSet::new(&[
     "block", "statement_block", "module", "program", "source_file", "class_body",
-];
+]);
 
 /// Node visits allowed per file (per check), so that pathological files
 /// (thousands of sinks over one huge scope) stay linear-ish.
 const VISIT_BUDGET: usize = 3_000_000;
 
-/// A root node's identity and the names assigned at its module level.
-type ModuleNames = ((usize, usize), HashSet<String>);
+/// A scope's identity: its node id and end, unique within one tree.
+type ScopeId = (usize, usize);
 
 thread_local! {
     static BUDGET: Cell<usize> = const { Cell::new(VISIT_BUDGET) };
-    /// Names assigned at module level, per root node.
-    static MODULE_NAMES: RefCell<Option<ModuleNames>> = const { RefCell::new(None) };
+    /// Per scope, hashes of the names written in it (see `written_in`).
+    static WRITTEN: RefCell<HashMap<ScopeId, HashSet<u64>>> = RefCell::new(HashMap::new());
 }
 
-/// Start a file: reset the visit budget and the module-level name cache.
+/// Start a file: reset the visit budget and the written-names cache.
 pub fn begin_file() {
     BUDGET.with(|b| b.set(VISIT_BUDGET));
-    MODULE_NAMES.with(|m| *m.borrow_mut() = None);
+    WRITTEN.with(|w| w.borrow_mut().clear());
 }
 
 fn spend() -> bool {
@@ -71,8 +73,19 @@ fn spend() -> bool {
     })
 }
 
+/// The kinds `write_of` reads: a cheap test before comparing names.
+#[rustfmt::skip]
+static WRITE_KINDS: KindSet = KindSet::new(&[
+    "assignment", "assignment_expression", "augmented_assignment",
+    "augmented_assignment_expression", "compound_assignment_expr", "variable_declarator",
+    "let_declaration", "const_item", "static_item", "call_expression",
+]);
+
 /// The (target, value, appended) of a write node, if `n` is one.
 fn write_of<'r>(n: &N<'r>) -> Option<(N<'r>, N<'r>, bool)> {
+    if !WRITE_KINDS.contains(n) {
+        return None;
+    }
     let (target, value, appended) = match n.kind().as_ref() {
         "assignment" | "assignment_expression" => (n.field("left"), n.field("right"), false),
         "augmented_assignment" | "augmented_assignment_expression" | "compound_assignment_expr" => {
@@ -103,30 +116,38 @@ fn write_of<'r>(n: &N<'r>) -> Option<(N<'r>, N<'r>, bool)> {
 }
 
 /// Node kinds whose contents are not module level, besides scopes.
-const CLASS_KINDS: &[&str] = &[
+static CLASS_KINDS: KindSet = KindSet::new(&[
     "class_definition",
     "class_body",
     "class_declaration",
     "impl_item",
-];
+]);
 
-/// Is `name` assigned anywhere at module level (outside functions and
-/// classes)? Computed once per file.
-fn assigned_at_module_level(root: &N<'_>, name: &str) -> bool {
-    let id = (root.node_id(), root.range().end);
-    MODULE_NAMES.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.as_ref().is_none_or(|(rid, _)| *rid != id) {
+fn name_hash(name: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    name.hash(&mut h);
+    h.finish()
+}
+
+/// May `scope` itself (see `own_nodes`) write `name`? One walk per scope
+/// and file collects the hashes of every written name, so a name never
+/// written (a parameter, a method name) costs a lookup, not a walk. A hash
+/// collision only means a walk that finds nothing.
+fn written_in(scope: &N<'_>, classes: bool, name: &str) -> bool {
+    let id = (scope.node_id(), scope.range().end);
+    WRITTEN.with(|w| {
+        let mut w = w.borrow_mut();
+        let names = w.entry(id).or_insert_with(|| {
             let mut names = HashSet::new();
-            own_nodes(root, true, |n| {
+            own_nodes(scope, classes, |n| {
                 if let Some((target, _, _)) = write_of(n) {
-                    names.insert(target.text().to_string());
+                    names.insert(name_hash(&target.text()));
                 }
                 true
             });
-            *m = Some((id, names));
-        }
-        m.as_ref().is_some_and(|(_, names)| names.contains(name))
+            names
+        });
+        names.contains(&name_hash(name))
     })
 }
 
@@ -137,7 +158,7 @@ pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<
     let mut out = Vec::new();
     let scope_range = scope.range();
     let function = is_scope(scope);
-    if !function && !assigned_at_module_level(scope, name) {
+    if !written_in(scope, !function, name) {
         return out;
     }
     own_nodes(scope, !function, |n| {
@@ -152,7 +173,7 @@ pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<
         }
         let block = n
             .ancestors()
-            .find(|a| BLOCK_KINDS.contains(&a.kind().as_ref()))
+            .find(|a| BLOCK_KINDS.contains(a))
             .map_or(scope_range.clone(), |b| b.range());
         out.push(Write {
             value,
@@ -169,18 +190,32 @@ pub fn writes_before<'r>(scope: &N<'r>, name: &str, before: usize) -> Vec<Write<
 /// nested functions (nor, with `classes`, into classes): the nodes whose
 /// writes belong to `scope` itself. Stops when `visit` returns false.
 fn own_nodes<'r>(scope: &N<'r>, classes: bool, mut visit: impl FnMut(&N<'r>) -> bool) {
-    let mut stack = vec![scope.clone()];
-    let mut children = Vec::new();
-    while let Some(n) = stack.pop() {
-        if !visit(&n) {
-            return;
+    if !visit(scope) {
+        return;
+    }
+    // One cursor for the whole walk: down, else along, else up and along.
+    // A cursor made at `scope` cannot climb above it.
+    let root = scope.root();
+    let mut cursor = scope.get_inner_node().walk();
+    if !cursor.goto_first_child() {
+        return;
+    }
+    loop {
+        let n = root.adopt(cursor.node());
+        let own = !(is_scope(&n) || classes && CLASS_KINDS.contains(&n));
+        if own {
+            if !visit(&n) {
+                return;
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
         }
-        children.extend(
-            n.children()
-                .filter(|c| !(is_scope(c) || classes && CLASS_KINDS.contains(&c.kind().as_ref()))),
-        );
-        // Reversed onto the stack, so the first child is visited next.
-        stack.extend(children.drain(..).rev());
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
     }
 }
 
@@ -283,6 +318,55 @@ pub fn is_constant_name(name: &str) -> bool {
 mod tests {
     use super::*;
     use ast_grep_core::tree_sitter::LanguageExt;
+
+    /// The walk `own_nodes` does with one cursor, done with `children()`.
+    fn own_nodes_by_children<'r>(scope: &N<'r>, classes: bool) -> Vec<N<'r>> {
+        let mut out = Vec::new();
+        let mut stack = vec![scope.clone()];
+        while let Some(n) = stack.pop() {
+            let mut children: Vec<_> = n
+                .children()
+                .filter(|c| !(is_scope(c) || classes && CLASS_KINDS.contains(c)))
+                .collect();
+            children.reverse();
+            out.push(n);
+            stack.extend(children);
+        }
+        out
+    }
+
+    #[test]
+    fn own_nodes_skips_nested_scopes_and_classes() {
+        for (lang, src) in [
+            (
+                SupportLang::Python,
+                "A = 1\nclass C:\n    B = 2\n    def m(self):\n        c = 3\ndef f(x):\n    y = lambda: 4\n    class D:\n        e = 5\n    return y\n",
+            ),
+            (
+                SupportLang::TypeScript,
+                "let a = 1;\nclass K { m() { let b = 2; } }\nfunction g() { const c = () => { let d = 3; }; }\n",
+            ),
+            (SupportLang::Rust, "const A: i32 = 1;\nimpl S { fn m() { let b = 2; } }\nfn f() { let c = |x| x; }\n"),
+        ] {
+            let tree = lang.ast_grep(src);
+            let root = tree.root();
+            let scopes = std::iter::once(root.clone()).chain(root.dfs().filter(is_scope));
+            for scope in scopes {
+                for classes in [false, true] {
+                    let mut walked = Vec::new();
+                    own_nodes(&scope, classes, |n| {
+                        walked.push(n.get_inner_node());
+                        true
+                    });
+                    let expected: Vec<_> = own_nodes_by_children(&scope, classes)
+                        .iter()
+                        .map(|n| n.get_inner_node())
+                        .collect();
+                    assert_eq!(walked, expected, "{lang:?} {}", scope.kind());
+                }
+            }
+        }
+    }
 
     #[test]
     fn finds_reaching_writes() {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod dockerfile;
 pub mod dotenv;
 pub mod json;
+pub mod kindset;
 pub mod lines;
 pub mod nodes;
 pub mod requirements;

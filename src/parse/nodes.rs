@@ -155,31 +155,34 @@ impl<'t> NodeIndex<'t> {
     }
 }
 
+/// The languages code files are parsed in.
+pub(super) const CODE_LANGS: [SupportLang; 5] = [
+    SupportLang::Python,
+    SupportLang::JavaScript,
+    SupportLang::TypeScript,
+    SupportLang::Tsx,
+    SupportLang::Rust,
+];
+
 /// Every kind id a language gives the name `kind` (named and anonymous).
-fn kind_ids(lang: SupportLang, kind: &str) -> &'static [u16] {
+pub(super) fn kind_ids(lang: SupportLang, kind: &str) -> &'static [u16] {
     type Table = HashMap<String, Vec<u16>>;
     static TABLES: OnceLock<Vec<(SupportLang, Table)>> = OnceLock::new();
     let tables = TABLES.get_or_init(|| {
-        [
-            SupportLang::Python,
-            SupportLang::JavaScript,
-            SupportLang::TypeScript,
-            SupportLang::Tsx,
-            SupportLang::Rust,
-        ]
-        .into_iter()
-        .map(|l| {
-            let ts = l.get_ts_language();
-            let mut table = Table::new();
-            for id in 0..ts.node_kind_count() {
-                let Ok(id) = u16::try_from(id) else { break };
-                if let Some(name) = ts.node_kind_for_id(id) {
-                    table.entry(name.to_string()).or_default().push(id);
+        CODE_LANGS
+            .iter()
+            .map(|&l| {
+                let ts = l.get_ts_language();
+                let mut table = Table::new();
+                for id in 0..ts.node_kind_count() {
+                    let Ok(id) = u16::try_from(id) else { break };
+                    if let Some(name) = ts.node_kind_for_id(id) {
+                        table.entry(name.to_string()).or_default().push(id);
+                    }
                 }
-            }
-            (l, table)
-        })
-        .collect()
+                (l, table)
+            })
+            .collect()
     });
     tables
         .iter()
