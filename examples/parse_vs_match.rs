@@ -1,9 +1,10 @@
 //! How scan time splits between parsing and rule matching.
 //!
-//! usage: cargo run --release --example parse_vs_match -- DIR [--per-rule | --per-matcher | --only RULE_ID]
+//! usage: cargo run --release --example parse_vs_match -- DIR [--per-matcher | --only RULE_ID]
 //!
 //! Reads every file once up front (so I/O is excluded), then times parsing
-//! alone and parsing plus every rule, single-threaded.
+//! alone and parsing plus every rule, single-threaded. The time of each
+//! rule within a real scan is `prodready scan DIR --timings`.
 
 use ast_grep_core::matcher::MatcherExt;
 use ast_grep_core::Matcher as _;
@@ -46,26 +47,6 @@ fn main() {
         findings += check_parsed(&parsed, &registry, None).len();
     }
     let with_rules = start.elapsed();
-
-    // Cost of each rule alone, on trees parsed once.
-    if std::env::args().any(|a| a == "--per-rule") {
-        let parsed: Vec<_> = files
-            .iter()
-            .map(|(f, text)| parse(f.language, f.rel_path.clone(), text.clone()))
-            .collect();
-        let mut costs: Vec<(f64, &str)> = Vec::new();
-        for (idx, rule) in registry.rules.iter().enumerate() {
-            let start = Instant::now();
-            for p in &parsed {
-                std::hint::black_box(check_parsed(p, &registry, Some(idx)));
-            }
-            costs.push((start.elapsed().as_secs_f64(), &rule.meta.id));
-        }
-        costs.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for (secs, id) in costs {
-            println!("{secs:>8.3} s  {id}");
-        }
-    }
 
     // One rule, ten times over (`--only ID`), for a profiler to look at.
     let args: Vec<String> = std::env::args().collect();

@@ -16,6 +16,7 @@ use crate::rules::meta::Severity;
 use crate::rules::Registry;
 use crate::score;
 use crate::settings::Settings;
+use crate::timings::Timings;
 use crate::{gate, progress};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -93,6 +94,16 @@ pub fn scan_with(
     settings: &Settings,
     registry: &Registry,
 ) -> miette::Result<Report> {
+    scan_timed(args, settings, registry, None)
+}
+
+/// [`scan_with`], adding the time spent per stage and rule to `timings`.
+fn scan_timed(
+    args: &ScanArgs,
+    settings: &Settings,
+    registry: &Registry,
+    timings: Option<&Timings>,
+) -> miette::Result<Report> {
     let started = Instant::now();
     let path = &args.path;
     if !path.exists() {
@@ -116,6 +127,7 @@ pub fn scan_with(
     let pool = worker_pool(args)?;
     let limits = crate::engine::Limits {
         file_timeout: std::time::Duration::from_secs_f64(args.file_timeout.clamp(0.001, 86_400.0)),
+        timings,
     };
     let bar = progress::wanted(
         args.format == Format::Text,
@@ -228,11 +240,15 @@ pub fn scan_with(
     Ok(report)
 }
 
+/// Rules listed by `--timings`; the rest share one line.
+const TIMINGS_SHOWN: usize = 25;
+
 /// `prodready scan`: build the report, write it, say whether the gate passed.
 pub fn run_scan(args: &ScanArgs) -> miette::Result<Outcome> {
     let settings = Settings::load(args)?;
     let registry = load_registry(args, &settings)?;
-    let report = scan_with(args, &settings, &registry)?;
+    let timings = args.timings.then(|| Timings::new(registry.rules.len()));
+    let report = scan_timed(args, &settings, &registry, timings.as_ref())?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let style = Style {
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
@@ -260,6 +276,9 @@ pub fn run_scan(args: &ScanArgs) -> miette::Result<Outcome> {
                 }
             }
         }
+    }
+    if let Some(t) = &timings {
+        eprint!("{}", t.render(&registry, TIMINGS_SHOWN));
     }
     if args.strict && report.stats.files_incomplete > 0 {
         return Err(miette::miette!(

@@ -114,6 +114,10 @@ pub struct ScanArgs {
     /// After the text report, show how each category score was computed.
     #[arg(long)]
     pub explain_score: bool,
+    /// After the report, print on stderr the time spent reading, parsing,
+    /// and in each rule (the slowest 25), to find what slows a scan down.
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub ci: crate::settings::CiArgs,
 }

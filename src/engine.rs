@@ -17,6 +17,7 @@ use crate::paths::is_test_path;
 use crate::redact;
 use crate::rules::{MatcherKind, Registry, Rule, TestFilePolicy};
 use crate::suppress;
+use crate::timings::{Stage, Timings};
 use ast_grep_core::matcher::MatcherExt;
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::NodeMatch;
@@ -60,17 +61,20 @@ pub struct FileOutcome {
     pub timed_out: bool,
 }
 
-/// Limits that protect a scan from one pathological file.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
+/// Limits that protect a scan from one pathological file, and where to
+/// count the time spent (`scan --timings`).
+#[derive(Clone, Copy)]
+pub struct Limits<'a> {
     /// Rule matching on one file stops after this long.
     pub file_timeout: Duration,
+    pub timings: Option<&'a Timings>,
 }
 
-impl Default for Limits {
+impl Default for Limits<'_> {
     fn default() -> Self {
         Self {
             file_timeout: Duration::from_secs(10),
+            timings: None,
         }
     }
 }
@@ -79,7 +83,11 @@ impl Default for Limits {
 const CLOCK_EVERY: usize = 2048;
 
 /// Check every file; outcomes come back in the order of `files`.
-pub fn check_files(files: &[SourceFile], registry: &Registry, limits: Limits) -> Vec<FileOutcome> {
+pub fn check_files(
+    files: &[SourceFile],
+    registry: &Registry,
+    limits: Limits<'_>,
+) -> Vec<FileOutcome> {
     check_files_reporting(files, registry, limits, &|_| {})
 }
 
@@ -92,7 +100,7 @@ pub fn check_files(files: &[SourceFile], registry: &Registry, limits: Limits) ->
 pub fn check_files_reporting(
     files: &[SourceFile],
     registry: &Registry,
-    limits: Limits,
+    limits: Limits<'_>,
     done: &(dyn Fn(&SourceFile) + Sync),
 ) -> Vec<FileOutcome> {
     files
@@ -107,7 +115,7 @@ pub fn check_files_reporting(
 }
 
 /// [`check_file`], with a panic turned into a skipped file.
-fn check_one(file: &SourceFile, registry: &Registry, limits: Limits) -> FileOutcome {
+fn check_one(file: &SourceFile, registry: &Registry, limits: Limits<'_>) -> FileOutcome {
     catch_unwind(AssertUnwindSafe(|| check_file(file, registry, limits))).unwrap_or_else(|panic| {
         let msg = panic
             .downcast_ref::<&str>()
@@ -137,8 +145,10 @@ fn skip(file: &SourceFile, reason: SkipReason, detail: impl Into<String>) -> Fil
 }
 
 /// Read, classify, parse and check one file.
-pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits) -> FileOutcome {
-    let deadline = Instant::now() + limits.file_timeout;
+pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits<'_>) -> FileOutcome {
+    let started = Instant::now();
+    let deadline = started + limits.file_timeout;
+    let timings = limits.timings;
     // Debug builds only: lets tests prove that a panic on one file is caught.
     #[cfg(debug_assertions)]
     if let Some(marker) = std::env::var_os("PRODREADY_TEST_PANIC") {
@@ -181,12 +191,19 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits) -> Fil
         file.language
     };
     let size = file.size;
+    let parse_start = Instant::now();
+    if let Some(t) = timings {
+        t.stage(Stage::Read, parse_start - started);
+    }
     let parsed = parse_for(registry, language, file.rel_path.clone(), text);
+    if let Some(t) = timings {
+        t.stage(Stage::Parse, parse_start.elapsed());
+    }
     notes.extend(parsed.notes.iter().map(|n| Note {
         path: file.rel_path.clone(),
         message: n.clone(),
     }));
-    let (findings, complete) = check_parsed_until(&parsed, registry, None, Some(deadline));
+    let (findings, complete) = check_parsed_until(&parsed, registry, None, Some(deadline), timings);
     if !complete {
         notes.push(Note {
             path: file.rel_path.clone(),
@@ -196,6 +213,12 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits) -> Fil
             ),
         });
     }
+    let facts_start = Instant::now();
+    let facts = crate::facts::extract(&parsed);
+    let metrics = crate::metrics::measure(&parsed);
+    if let Some(t) = timings {
+        t.stage(Stage::FactsAndMetrics, facts_start.elapsed());
+    }
     FileOutcome {
         findings,
         notes,
@@ -203,8 +226,8 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits) -> Fil
         language: Some(language),
         lines: parsed.lines.line_count(),
         bytes: size,
-        facts: crate::facts::extract(&parsed),
-        metrics: crate::metrics::measure(&parsed),
+        facts,
+        metrics,
         timed_out: !complete,
     }
 }
@@ -262,7 +285,7 @@ fn is_minified(language: Language, text: &str) -> bool {
 
 /// Run the registry's rules (or only `only`, by index) on a parsed file.
 pub fn check_parsed(file: &ParsedFile, registry: &Registry, only: Option<usize>) -> Vec<Finding> {
-    check_parsed_until(file, registry, only, None).0
+    check_parsed_until(file, registry, only, None, None).0
 }
 
 /// [`check_parsed`] that stops matching at `deadline`; the flag says
@@ -272,6 +295,7 @@ pub fn check_parsed_until(
     registry: &Registry,
     only: Option<usize>,
     deadline: Option<Instant>,
+    timings: Option<&Timings>,
 ) -> (Vec<Finding>, bool) {
     let mut complete = true;
     let expired = || deadline.is_some_and(|d| Instant::now() >= d);
@@ -313,8 +337,12 @@ pub fn check_parsed_until(
                     let Some((_, core)) = cores.get(r.core) else {
                         continue;
                     };
+                    let tried = timings.map(|_| Instant::now());
                     if let Some(m) = core.match_node(node.clone()) {
                         hits.push((r.rule, ast_hit(rule, r.matcher, &m)));
+                    }
+                    if let (Some(t), Some(tried)) = (timings, tried) {
+                        t.rule(r.rule, tried.elapsed());
                     }
                 }
             }
@@ -329,6 +357,13 @@ pub fn check_parsed_until(
             complete = false;
             break;
         }
+        // Tree patterns were timed node by node above.
+        let timed = rule.check.is_some()
+            || rule
+                .matchers
+                .iter()
+                .any(|m| matches!(m.kind, MatcherKind::Regex(_)));
+        let rule_start = timings.filter(|_| timed).map(|_| Instant::now());
         for (mi, matcher) in rule.matchers.iter().enumerate() {
             if let MatcherKind::Regex(re) = &matcher.kind {
                 if matcher.applies_to(file.language) {
@@ -340,12 +375,14 @@ pub fn check_parsed_until(
         }
         if let Some(check) = rule.check {
             let gate = index.and_then(|i| i.check_gate(idx));
-            if gate.is_some_and(|g| gates.as_ref().is_some_and(|gs| !gs.file_open(g))) {
-                continue;
+            if gate.is_none_or(|g| gates.as_ref().is_none_or(|gs| gs.file_open(g))) {
+                let mut out = Vec::new();
+                check.run(file, &mut out);
+                hits.extend(out.into_iter().map(|h| (idx, h)));
             }
-            let mut out = Vec::new();
-            check.run(file, &mut out);
-            hits.extend(out.into_iter().map(|h| (idx, h)));
+        }
+        if let (Some(t), Some(start)) = (timings, rule_start) {
+            t.rule(idx, start.elapsed());
         }
     }
 

@@ -37,4 +37,5 @@ pub mod ruletest;
 pub mod score;
 pub mod settings;
 pub mod suppress;
+pub mod timings;
 pub mod workloads;

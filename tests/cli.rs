@@ -278,6 +278,44 @@ fn output_file_is_written_and_thread_count_does_not_change_bytes() {
     assert!(Path::new(&one).exists());
 }
 
+/// `--timings` adds a table on stderr and changes nothing in the report.
+#[test]
+fn timings_go_to_stderr_and_leave_the_report_alone() {
+    let plain = prodready()
+        .args(["scan", INSECURE, "-f", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let timed = prodready()
+        .args(["scan", INSECURE, "-f", "json", "--timings"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(plain.stdout, timed.stdout);
+    assert!(plain.stderr.is_empty());
+    let table = String::from_utf8(timed.stderr).expect("utf-8");
+    for row in [
+        "read files",
+        "parse",
+        "facts and metrics",
+        "weak-password-hash",
+    ] {
+        assert!(table.contains(row), "no `{row}` row:\n{table}");
+    }
+    // Rules are listed slowest first.
+    let ms: Vec<f64> = table
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .skip(4)
+        .filter(|l| !l.contains("other rules"))
+        .filter_map(|l| l.split('┆').nth(1)?.trim().parse().ok())
+        .collect();
+    assert!(ms.len() > 3, "{table}");
+    assert!(ms.windows(2).all(|w| w[0] >= w[1]), "{table}");
+}
+
 /// `-o` replaces a regular file atomically, but follows a symlink (the link
 /// stays), keeps a replaced file's mode, and writes a device in place: a
 /// rename over `/dev/null` would turn it into a regular file.
