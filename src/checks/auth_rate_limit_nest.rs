@@ -8,7 +8,8 @@
 //! it back on, as `@nestjs/throttler` reads the handler's setting first.
 
 use super::auth_rate_limit::{is_auth_path, purpose, re, AUTH_NAME, LIMIT_WORD, NOT_AUTH};
-use super::limits_common::{js_args, js_obj_get, strip_quotes, N};
+use super::limits_common::{js_obj_get, N};
+use super::nest::{class_decorators, class_of, deco_call, method_decorators, route_paths};
 use super::Hit;
 use crate::rules::meta::Confidence;
 use regex::Regex;
@@ -26,14 +27,6 @@ enum Skip {
     /// Only named throttlers skipped (`{ short: true }`), or unreadable:
     /// throttling is in use.
     Some,
-}
-
-/// The decorator's call: name and arguments.
-fn deco_call<'r>(d: &N<'r>) -> Option<(String, Vec<N<'r>>)> {
-    let call = d.children().find(|c| c.kind() == "call_expression")?;
-    let f = call.field("function")?;
-    let name = f.text().rsplit('.').next().unwrap_or("").to_string();
-    Some((name, js_args(&call)))
 }
 
 fn skip_of(d: &N<'_>) -> Option<Skip> {
@@ -57,62 +50,6 @@ fn skip_of(d: &N<'_>) -> Option<Skip> {
     })
 }
 
-/// `@Post()`, `@Post("login")`, `@Post(["login", "auth/login"])`: the
-/// literal paths, empty for no path (`@Post()`, `@Post("")`); `None` for
-/// other decorators. A path held in a constant yields no path string, so it
-/// never matches.
-fn route_paths(d: &N<'_>) -> Option<(Vec<String>, bool)> {
-    let (name, args) = deco_call(d)?;
-    if !matches!(name.as_str(), "Post" | "Put" | "Patch") {
-        return None;
-    }
-    let literal = |a: &N<'_>| {
-        (a.kind() == "string"
-            || a.kind() == "template_string"
-                && !a.children().any(|c| c.kind() == "template_substitution"))
-        .then(|| strip_quotes(&a.text()).to_string())
-    };
-    let Some(arg) = args.first() else {
-        return Some((Vec::new(), false));
-    };
-    let paths: Vec<String> = if arg.kind() == "array" {
-        arg.named_children().filter_map(|a| literal(&a)).collect()
-    } else {
-        literal(arg).into_iter().collect()
-    };
-    let named = paths.iter().any(|p| !p.is_empty()) || literal(arg).is_none();
-    Some((paths.into_iter().filter(|p| !p.is_empty()).collect(), named))
-}
-
-/// The decorators written just before `node` (comments between them allowed).
-fn decorators_before<'a, 'r>(node: &'a N<'r>) -> impl Iterator<Item = N<'r>> + 'a {
-    node.prev_all()
-        .take_while(|p| matches!(p.kind().as_ref(), "decorator" | "comment"))
-        .filter(|p| p.kind() == "decorator")
-}
-
-/// A method's decorators: its own children and the decorators just before
-/// it in the class body.
-fn method_decorators<'r>(def: &N<'r>) -> Vec<N<'r>> {
-    let mut decos: Vec<N<'r>> = def.children().filter(|c| c.kind() == "decorator").collect();
-    decos.extend(decorators_before(def));
-    decos
-}
-
-/// A class's decorators, wherever the grammar puts them: on the class, on
-/// its `export` statement, or just before it.
-fn class_decorators<'r>(class: &N<'r>) -> Vec<N<'r>> {
-    let mut decos: Vec<N<'r>> = class
-        .children()
-        .filter(|d| d.kind() == "decorator")
-        .collect();
-    if let Some(holder) = class.parent().filter(|p| p.kind() == "export_statement") {
-        decos.extend(holder.children().filter(|d| d.kind() == "decorator"));
-    }
-    decos.extend(decorators_before(class));
-    decos
-}
-
 /// A decorator other than `@SkipThrottle` that says throttle/limit.
 fn limits(decos: &[N<'_>]) -> bool {
     decos
@@ -120,9 +57,13 @@ fn limits(decos: &[N<'_>]) -> bool {
         .any(|d| skip_of(d).is_none() && LIMIT_WORD.is_match(&d.text()))
 }
 
+/// A controller method: reported when it handles an auth route without
+/// throttling, or opts out of it.
 pub(super) fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
     let decos = method_decorators(def);
-    let Some((route, (paths, named))) = decos.iter().find_map(|d| route_paths(d).map(|p| (d, p)))
+    let Some((route, (paths, named))) = decos
+        .iter()
+        .find_map(|d| route_paths(d, &["Post", "Put", "Patch"]).map(|p| (d, p)))
     else {
         return;
     };
@@ -143,9 +84,7 @@ pub(super) fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
     } else {
         return;
     };
-    let class = def
-        .ancestors()
-        .find(|a| matches!(a.kind().as_ref(), "class_declaration" | "class"));
+    let class = class_of(def);
     let class_decos = class.as_ref().map(class_decorators).unwrap_or_default();
     let class_text: String = class_decos.iter().map(|d| d.text().to_string()).collect();
     let class_name = class

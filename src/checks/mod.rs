@@ -28,6 +28,7 @@ pub mod localflow;
 pub mod log_secret_names;
 pub mod multi_write_transaction;
 pub mod names;
+pub mod nest;
 pub mod orm_query_in_loop;
 pub mod print_logging;
 pub mod pyimports;

@@ -1,10 +1,12 @@
 //! JavaScript/TypeScript half of `unbounded-query`: Express `router.get`
 //! handlers on collection paths, Next.js app-router `GET` handlers in a
-//! collection's `route.ts`, and controller functions named `listX` /
+//! collection's `route.ts`, NestJS `@Get()` methods on collection routes,
+//! and controller functions named `listX` /
 //! `getAllX`, reading a whole table through Prisma `findMany()`,
 //! Mongoose/Sequelize/TypeORM `find()`/`findAll()` or raw `SELECT`.
 
-use super::limits_common::{js_args, js_obj_has, strip_quotes, KeyState, N};
+use super::limits_common::{js_args, js_obj_get, js_obj_has, strip_quotes, KeyState, N};
+use super::nest;
 use super::unbounded_query::{hit, re, BOUNDED, SELECT, SQL_BOUNDED};
 use super::Hit;
 use crate::parse::nodes::NodeIndex;
@@ -71,6 +73,14 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
             for c in nodes.of_kind_in(&func, "call_expression") {
                 js_query(&c, prisma, &name, out);
             }
+        }
+    }
+    for (name, method) in nest_list_handlers(nodes) {
+        if BOUNDED.is_match(&method.text()) {
+            continue;
+        }
+        for c in nodes.of_kind_in(&method, "call_expression") {
+            js_query(&c, prisma, &name, out);
         }
     }
     // Named controller functions: `export const listOrders = async (req, res) => ...`,
@@ -285,6 +295,66 @@ fn next_get_handlers<'t>(nodes: &NodeIndex<'t>) -> Vec<N<'t>> {
             }),
         };
         out.extend(func);
+    }
+    out
+}
+
+/// NestJS `@Get()` methods of a `@Controller()` class whose route is a
+/// collection (no `:param` in the controller's or the method's path), named
+/// `GET /orders` when the paths are literal. Most controllers hand the
+/// query to a service, which this cannot follow: only queries written in
+/// the method itself are judged.
+fn nest_list_handlers<'t>(nodes: &NodeIndex<'t>) -> Vec<(String, N<'t>)> {
+    let mut out = Vec::new();
+    for method in nodes.of_kind("method_definition") {
+        let decos = nest::method_decorators(&method);
+        let Some((paths, named)) = decos.iter().find_map(|d| nest::route_paths(d, &["Get"])) else {
+            continue;
+        };
+        let Some(class) = nest::class_of(&method) else {
+            continue;
+        };
+        let Some(base) = nest::class_decorators(&class).iter().find_map(|d| {
+            let (name, args) = nest::deco_call(d)?;
+            // `@Controller()`, `@Controller("orders")`, `@Controller({ path: "orders" })`;
+            // `None` inside for a path we cannot read.
+            (name == "Controller").then(|| match args.first() {
+                None => Some(String::new()),
+                Some(a) if a.kind() == "object" => {
+                    js_obj_get(a, "path").and_then(|v| nest::literal(&v))
+                }
+                Some(a) => nest::literal(a),
+            })
+        }) else {
+            continue;
+        };
+        // `@Get(ROUTE)`: a path we cannot read.
+        if named && paths.is_empty() {
+            continue;
+        }
+        let join = |p: &str| {
+            [base.as_deref().unwrap_or(""), p]
+                .iter()
+                .map(|s| s.trim_matches('/'))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let routes: Vec<String> = if paths.is_empty() {
+            vec![join("")]
+        } else {
+            paths.iter().map(|p| join(p)).collect()
+        };
+        let Some(route) = routes.iter().find(|r| !r.contains(':') && !r.contains('*')) else {
+            continue;
+        };
+        let shown = match base {
+            Some(_) => format!("GET /{route}"),
+            None => method
+                .field("name")
+                .map_or_else(|| "GET".to_string(), |n| format!("GET {}", n.text())),
+        };
+        out.push((shown, method));
     }
     out
 }
