@@ -58,7 +58,7 @@ static SQL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// Cheap per-file pre-filters: a file that mentions none of these cannot match.
 /// `PY_ANCHORS` and `JS_ANCHORS` list their words: keep them in step.
 static WORTH_PY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"execute|\.run\(|\.cursor\(|\.prepare\(|copy_|mogrify|\braw\b|read_sql|RawSQL|\bextra\b|\bfetch|sqlalchemy|\biterate\b")
+    Regex::new(r"execute|\.run\s*\(|\.cursor\s*\(|\.prepare\s*\(|copy_|mogrify|\braw\b|read_sql|RawSQL|\bextra\b|\bfetch|sqlalchemy|\biterate\b")
         .unwrap_or_else(|_| unreachable!())
 });
 /// JavaScript/TypeScript: the first word of every `SQL_WORDS` branch (an
@@ -79,9 +79,9 @@ static WORTH_RS: LazyLock<Regex> = LazyLock::new(|| {
 /// The literal alternatives of `WORTH_PY` (`RawSQL` contains `raw`).
 const PY_ANCHORS: &[&str] = &[
     "execute",
-    ".run(",
-    ".cursor(",
-    ".prepare(",
+    ".run",
+    ".cursor",
+    ".prepare",
     "copy_",
     "mogrify",
     "raw",
@@ -223,6 +223,18 @@ mod tests {
             found,
             ["SQL in `query` passed to `cursor.execute` is built with an f-string interpolating `user_id`"]
         );
+    }
+
+    /// The pre-filter lets through a call written with a space or a line
+    /// break before its parenthesis.
+    #[test]
+    fn split_calls_pass_the_prefilter() {
+        let code = "def get(conn, name):\n    return conn.run (\n        f\"SELECT * FROM users WHERE name = '{name}'\"\n    )\n";
+        let found = messages(Language::Python, "app/repo.py", code);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(SqlInjection
+            .anchors(Language::Python)
+            .is_some_and(|a| a.iter().any(|w| code.contains(w))));
     }
 
     #[test]
