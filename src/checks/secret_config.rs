@@ -51,8 +51,13 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
             }
         }
         Parsed::Config(doc) => {
+            // Lockfiles name packages (`@inquirer/password: 4.0.23`), never
+            // settings: yarn.lock, Cargo.lock, package-lock.json, pnpm-lock.yaml.
             let name = file.rel_path.to_ascii_lowercase();
-            if name.ends_with(".lock") || name.ends_with("lock.json") {
+            if [".lock", "lock.json", "-lock.yaml", "-lock.yml"]
+                .iter()
+                .any(|end| name.ends_with(end))
+            {
                 return;
             }
             for d in &doc.documents {

@@ -2,6 +2,7 @@
 //! `hardcoded-secret`: filters for code (names, labels, formats, prose) and
 //! for generic config files.
 
+use super::idwords::ident_words;
 use super::names::SECRET_WORDS;
 
 /// In a generic config file, a password/secret/token key whose value is a
@@ -57,13 +58,29 @@ pub fn is_key_only(name: &str) -> bool {
     .any(|w| compact.contains(w))
 }
 
+/// Is `value` an identifier of two or more words that runs, word for word,
+/// inside `name`? `ApiKeyStoreKey = 'ApiKeyStore'` and `JWT_SECRET_ENV =
+/// "jwt-secret"` name the thing they key; a one-word value (`password =
+/// "pass"`) is not judged here.
+fn names_part_of(name: &str, value: &str) -> bool {
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '-' | '.'))
+    {
+        return false;
+    }
+    let words = ident_words(value);
+    let in_name = ident_words(name);
+    words.len() >= 2 && in_name.windows(words.len()).any(|w| w == words.as_slice())
+}
+
 /// Code-only filters: values that are names, messages or formats rather
 /// than credentials (`TOKEN_TYPE = "bearer"`, `API_KEY = "api_key"`).
 pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
     let norm = |s: &str| s.to_ascii_lowercase().replace(['_', '-', '.', ' '], "");
-    if norm(v) == norm(name) || norm(v).is_empty() {
+    if norm(v) == norm(name) || norm(v).is_empty() || names_part_of(name, v) {
         return false;
     }
     const WORDS: &[&str] = &[
