@@ -166,6 +166,9 @@ fn scan_timed(
             file_metrics.push((lang, outcome.metrics));
         }
     }
+    // A finding that holds only unless another file shows otherwise (a
+    // global rate limiter) is withdrawn when one does.
+    crate::facts::withdraw(&mut findings, &facts);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     let applied = settings.apply(&mut findings, registry)?;

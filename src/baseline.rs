@@ -274,6 +274,7 @@ mod tests {
             suppressed: false,
             suppression_reason: None,
             match_hash: hash.into(),
+            unless: None,
         }
     }
 

@@ -590,6 +590,7 @@ fn to_findings(
             suppressed: false,
             suppression_reason: None,
             match_hash: format!("{:016x}", stable_hash(&[normalized.as_str()])),
+            unless: hit.unless,
         });
     }
     out

@@ -42,6 +42,9 @@ pub struct Finding {
     /// with rule and path, the key baselines count findings by.
     #[serde(skip)]
     pub match_hash: String,
+    /// Withdrawn when the project shows this fact (see [`crate::facts::withdraw`]).
+    #[serde(skip)]
+    pub unless: Option<crate::facts::Unless>,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -35,7 +35,10 @@ fn findings_for(
         lang
     };
     let parsed = parse::parse(language, path.to_string(), code.to_string());
-    check_parsed(&parsed, registry, Some(idx))
+    let mut found = check_parsed(&parsed, registry, Some(idx));
+    // As a scan does, with the example as the whole project.
+    crate::facts::withdraw(&mut found, &crate::facts::extract(&parsed));
+    found
 }
 
 pub fn test_rules(registry: &Registry) -> Vec<RuleResult> {

@@ -243,6 +243,7 @@ mod tests {
             suppressed: false,
             suppression_reason: None,
             match_hash: String::new(),
+            unless: None,
         }
     }
 

@@ -54,6 +54,7 @@ fn finding(g: &mut Gen) -> Finding {
         suppressed: false,
         suppression_reason: None,
         match_hash: String::new(),
+        unless: None,
     }
 }
 

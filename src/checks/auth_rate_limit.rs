@@ -9,10 +9,12 @@
 //! middleware argument whose name says limit/throttle/brute/slowDown, a
 //! `Depends(RateLimiter(...))`, `throttle_classes`, a limiter called in the
 //! handler body, or an app-wide limiter (`app.use(rateLimit(...))`,
-//! `SlowAPIMiddleware`, flask-limiter `default_limits`). Settings in other
-//! files (DRF `DEFAULT_THROTTLE_CLASSES`, a global Nest `ThrottlerGuard`,
-//! django-axes) cannot be seen, so those findings are medium or low
-//! confidence. This file holds the shared vocabulary and the function-route
+//! `SlowAPIMiddleware`, flask-limiter `default_limits`). A Nest
+//! `ThrottlerGuard` registered as `APP_GUARD` in another file of the same
+//! package withdraws the Nest findings after the scan (a project fact, see
+//! `crate::facts::withdraw`). Other settings in other files (DRF
+//! `DEFAULT_THROTTLE_CLASSES`, django-axes) cannot be seen, so those
+//! findings are medium or low confidence. This file holds the shared vocabulary and the function-route
 //! half; `auth_rate_limit_django` and `auth_rate_limit_js` hold the rest.
 
 use super::idwords::ident_words;

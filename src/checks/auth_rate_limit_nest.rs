@@ -11,9 +11,17 @@ use super::auth_rate_limit::{is_auth_path, purpose, re, AUTH_NAME, LIMIT_WORD, N
 use super::limits_common::{js_obj_get, N};
 use super::nest::{class_decorators, class_of, deco_call, method_decorators, route_paths};
 use super::Hit;
+use crate::facts::{FactKind, Unless};
 use crate::rules::meta::Confidence;
 use regex::Regex;
 use std::sync::LazyLock;
+
+/// A `ThrottlerGuard` registered for the whole app, in any file of the
+/// package, covers every handler without a `@SkipThrottle()`.
+const GLOBAL_THROTTLER: Unless = Unless {
+    kind: FactKind::GlobalRateLimit,
+    detail: crate::facts::code::NEST,
+};
 
 static CAMEL: LazyLock<Regex> = LazyLock::new(|| re(r"([a-z0-9])([A-Z])"));
 
@@ -117,7 +125,8 @@ pub(super) fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
         None => out.push(
             Hit::new(range, format!("auth handler `{name}` (`{shown}`) has no `@Throttle()`/`ThrottlerGuard`, so {what} unless a global ThrottlerGuard is registered"))
                 .severity(sev)
-                .confidence(Confidence::Low),
+                .confidence(Confidence::Low)
+                .unless(GLOBAL_THROTTLER),
         ),
     }
 }

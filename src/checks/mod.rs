@@ -71,6 +71,8 @@ pub struct Hit {
     pub confidence: Option<Confidence>,
     /// Byte ranges holding secret values, masked in every output.
     pub secrets: Vec<Range<usize>>,
+    /// Withdrawn when the project shows this fact in another file.
+    pub unless: Option<crate::facts::Unless>,
 }
 
 impl Hit {
@@ -82,6 +84,7 @@ impl Hit {
             severity: None,
             confidence: None,
             secrets: Vec::new(),
+            unless: None,
         }
     }
 
@@ -97,6 +100,11 @@ impl Hit {
 
     pub fn secret(mut self, range: Range<usize>) -> Self {
         self.secrets.push(range);
+        self
+    }
+
+    pub fn unless(mut self, unless: crate::facts::Unless) -> Self {
+        self.unless = Some(unless);
         self
     }
 }

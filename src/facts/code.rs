@@ -41,6 +41,16 @@ fn add_library(sink: &mut FactSink<'_>, name: &str, line: u32) {
     sink.add(FactKind::UsesLibrary, norm, line);
 }
 
+/// The detail of a NestJS global rate-limit fact.
+pub const NEST: &str = "nestjs";
+
+/// Does `node` name a throttler guard class (`ThrottlerGuard`,
+/// `GqlThrottlerGuard`, `ThrottlerBehindProxyGuard`)?
+fn is_throttler_guard(node: &crate::parse::nodes::CodeNode<'_>) -> bool {
+    let text = node.text();
+    text.contains("Throttler") && text.contains("Guard")
+}
+
 pub fn extract(sink: &mut FactSink<'_>) {
     let file = sink.file;
     let Some(nodes) = file.nodes() else { return };
@@ -57,6 +67,7 @@ pub fn extract(sink: &mut FactSink<'_>) {
         "use_declaration",
         "field_identifier",
         "attribute_item",
+        "pair",
     ]) {
         let kind = node.kind();
         let line = sink.line_of(node.range().start);
@@ -147,6 +158,10 @@ pub fn extract(sink: &mut FactSink<'_>) {
                         sink.add(FactKind::HealthEndpoint, arg, line);
                     }
                 }
+                // `app.useGlobalGuards(new ThrottlerGuard(...))`
+                if callee.ends_with("useGlobalGuards") && is_throttler_guard(&node) {
+                    sink.add(FactKind::GlobalRateLimit, NEST, line);
+                }
                 if callee.ends_with("enableShutdownHooks") {
                     sink.add(FactKind::GracefulShutdown, "enableShutdownHooks", line);
                 }
@@ -156,6 +171,25 @@ pub fn extract(sink: &mut FactSink<'_>) {
                         Capability::StructuredLogging.as_str(),
                         line,
                     );
+                }
+            }
+            // `{ provide: APP_GUARD, useClass: ThrottlerGuard }` (or a
+            // subclass named for it: `CustomThrottlerGuard`).
+            (Language::JavaScript | Language::TypeScript | Language::Tsx, "pair")
+                if node.field("key").is_some_and(|k| k.text() == "provide")
+                    && node.field("value").is_some_and(|v| v.text() == "APP_GUARD") =>
+            {
+                let guard = node.parent().is_some_and(|object| {
+                    object.children().any(|p| {
+                        p.kind() == "pair"
+                            && p.field("key").is_some_and(|k| {
+                                matches!(k.text().as_ref(), "useClass" | "useExisting")
+                            })
+                            && is_throttler_guard(&p)
+                    })
+                });
+                if guard {
+                    sink.add(FactKind::GlobalRateLimit, NEST, line);
                 }
             }
             (

@@ -5,7 +5,7 @@
 //! already parsed, and merged afterwards; project checks (src/project/) read
 //! only facts, never files.
 
-mod code;
+pub mod code;
 mod config;
 pub mod libraries;
 
@@ -66,6 +66,10 @@ pub enum FactKind {
     /// Python function metrics are in [`crate::metrics`]; this marks a web
     /// framework in use (detail: framework).
     WebFramework,
+    /// A rate limiter applied to every route of an app (detail: framework;
+    /// `nestjs` for a `ThrottlerGuard` registered as `APP_GUARD` or with
+    /// `useGlobalGuards`).
+    GlobalRateLimit,
 }
 
 /// One fact, with the place that proves it.
@@ -98,6 +102,40 @@ impl<'f> FactSink<'f> {
     }
 }
 
+/// A fact that, found anywhere in the finding's part of the project,
+/// withdraws the finding: an auth route without a limiter of its own is
+/// covered by a global one registered in another file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unless {
+    pub kind: FactKind,
+    pub detail: &'static str,
+}
+
+/// Does a fact matching `unless` cover the file at `path`? A fact covers
+/// the package it sits in: the folder above its last `src/` segment
+/// (`apps/api/src/app.module.ts` covers `apps/api/`), else its own folder,
+/// so one app's global guard says nothing about another app of a monorepo.
+fn covers(facts: &[Fact], unless: Unless, path: &str) -> bool {
+    facts.iter().any(|f| {
+        f.kind == unless.kind && f.detail == unless.detail && path.starts_with(package_of(&f.path))
+    })
+}
+
+/// Drop the findings whose [`Unless`] fact the project shows.
+pub fn withdraw(findings: &mut Vec<crate::finding::Finding>, facts: &[Fact]) {
+    findings.retain(|f| f.unless.is_none_or(|u| !covers(facts, u, &f.path)));
+}
+
+fn package_of(path: &str) -> &str {
+    if path.starts_with("src/") {
+        return "";
+    }
+    match path.rfind("/src/") {
+        Some(i) => &path[..=i],
+        None => path.rfind('/').map_or("", |i| &path[..=i]),
+    }
+}
+
 /// Every fact one parsed file yields.
 pub fn extract(file: &ParsedFile) -> Vec<Fact> {
     let mut sink = FactSink {
@@ -116,4 +154,41 @@ pub fn extract(file: &ParsedFile) -> Vec<Fact> {
     sink.facts.sort();
     sink.facts.dedup();
     sink.facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fact_covers_its_own_package() {
+        let fact = |path: &str| Fact {
+            kind: FactKind::GlobalRateLimit,
+            detail: "nestjs".into(),
+            path: path.into(),
+            line: 1,
+        };
+        let unless = Unless {
+            kind: FactKind::GlobalRateLimit,
+            detail: "nestjs",
+        };
+        let api = [fact("apps/api/src/app.module.ts")];
+        assert!(covers(&api, unless, "apps/api/src/auth/auth.controller.ts"));
+        assert!(!covers(
+            &api,
+            unless,
+            "apps/admin/src/auth/auth.controller.ts"
+        ));
+        let root = [fact("src/common/request.module.ts")];
+        assert!(covers(&root, unless, "src/auth/auth.controller.ts"));
+        assert!(covers(&root, unless, "libs/auth/auth.controller.ts"));
+        let flat = [fact("server/app.module.ts")];
+        assert!(covers(&flat, unless, "server/auth/login.controller.ts"));
+        assert!(!covers(&flat, unless, "admin/login.controller.ts"));
+        let other = Unless {
+            kind: FactKind::GlobalRateLimit,
+            detail: "express",
+        };
+        assert!(!covers(&api, other, "apps/api/src/auth/auth.controller.ts"));
+    }
 }
