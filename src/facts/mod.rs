@@ -161,6 +161,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn nest_global_throttler_guards() {
+        let global = |code: &str| {
+            let file = crate::parse::parse(
+                crate::lang::Language::TypeScript,
+                "src/app.module.ts".into(),
+                code.into(),
+            );
+            extract(&file)
+                .iter()
+                .any(|f| f.kind == FactKind::GlobalRateLimit && f.detail == "nestjs")
+        };
+        assert!(global(
+            "@Module({ providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }] })\nexport class AppModule {}\n"
+        ));
+        assert!(global(
+            "const app = await NestFactory.create(AppModule);\napp.useGlobalGuards(app.get(ThrottlerBehindProxyGuard));\n"
+        ));
+        assert!(!global(
+            "@Module({ providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }] })\nexport class AppModule {}\n"
+        ));
+        assert!(!global(
+            "@Module({ providers: [{ provide: THROTTLER_OPTIONS, useClass: ThrottlerConfig }] })\nexport class AppModule {}\n"
+        ));
+    }
+
+    #[test]
     fn a_fact_covers_its_own_package() {
         let fact = |path: &str| Fact {
             kind: FactKind::GlobalRateLimit,
