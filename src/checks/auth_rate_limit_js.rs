@@ -106,6 +106,28 @@ fn post_handler<'r>(nodes: &NodeIndex<'r>) -> Option<N<'r>> {
         })
 }
 
+/// Is the call's result used: returned, awaited, assigned, passed on or
+/// `.then`-ed? An HTTP client's `API.post('/auth/mfa', payload)` is; a
+/// route registration (`router.post(path, handler)`) is a statement, or a
+/// link of a `.route(path).get(..).post(..)` chain.
+fn result_is_used(call: &N<'_>) -> bool {
+    let Some(parent) = call.parent() else {
+        return false;
+    };
+    match parent.kind().as_ref() {
+        "return_statement"
+        | "await_expression"
+        | "variable_declarator"
+        | "assignment_expression"
+        | "arguments"
+        | "yield_expression" => true,
+        "member_expression" => parent
+            .field("property")
+            .is_some_and(|p| matches!(p.text().as_ref(), "then" | "catch" | "finally")),
+        _ => false,
+    }
+}
+
 fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
     let Some(func) = call.field("function") else {
         return;
@@ -135,7 +157,7 @@ fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
             "object" | "string" | "template_string" | "number"
         ) && !LIMIT_WORD.is_match(&a.text())
     });
-    if last_is_data {
+    if last_is_data || result_is_used(call) {
         return;
     }
     let args = js_args(call);
