@@ -1,6 +1,8 @@
 //! What identifiers and values look like: secret names, password names,
 //! placeholder values. Shared by the secret and hashing checks.
 
+use super::idwords::ident_words;
+
 /// Words that make a name secret wherever they occur in it (matched against
 /// the name lower-cased with `_`/`-` removed).
 pub const SECRET_WORDS: &[&str] = &[
@@ -164,7 +166,13 @@ pub fn is_secret_name(name: &str) -> bool {
         "mins",
         "secs",
     ];
+    // Error codes and messages about a secret: `INFRA_TOKEN_NOT_FOUND`,
+    // `ENV_INVALID_DATA_ENCRYPTION_KEY`, `ACCESS_TOKEN_LABEL_SHORT`.
+    const STATUS_WORDS: &[&str] = &["invalid", "missing", "found", "label"];
     yes && !NO.iter().any(|w| compact.ends_with(w))
+        && !ident_words(name)
+            .iter()
+            .any(|w| STATUS_WORDS.contains(&w.as_str()))
         && !["public", "reactapp", "vite", "gatsby", "expopublic"]
             .iter()
             .any(|p| compact.starts_with(p))

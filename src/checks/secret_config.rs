@@ -60,6 +60,17 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
             {
                 return;
             }
+            // Translation catalogues hold labels: `"label_client_secret":
+            // "Client-Geheimnis"`.
+            let catalogue = name.split('/').rev().skip(1).any(|dir| {
+                matches!(
+                    dir,
+                    "locales" | "locale" | "i18n" | "l10n" | "lang" | "langs" | "translations"
+                )
+            });
+            if catalogue && !matches!(file.language, Language::Compose | Language::Kubernetes) {
+                return;
+            }
             for d in &doc.documents {
                 match file.language {
                     Language::Compose => compose(file, d, out),

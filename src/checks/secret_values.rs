@@ -74,13 +74,36 @@ fn names_part_of(name: &str, value: &str) -> bool {
     words.len() >= 2 && in_name.windows(words.len()).any(|w| w == words.as_slice())
 }
 
+/// Syntax-highlighting rules (Ace, CodeMirror, Monaco) and design systems
+/// name the kind of a token: `{ token: "comment", regex: "#.*$" }`,
+/// `defaultToken: "string.end"`, `"variable-2"`, `token:
+/// "background-primary"`. A value named `token` made of lower-case words
+/// joined by `.` or `-` (at most one short number among them) is such a
+/// kind, not a credential; `xoxb-1234-5678-abc` has too many numbers.
+fn lexer_token_type(name: &str, value: &str) -> bool {
+    let words = ident_words(name);
+    let segments: Vec<&str> = value.split(['.', '-']).collect();
+    let letters = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase());
+    let number = |s: &str| (1..=2).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit());
+    words.last().is_some_and(|w| w == "token")
+        && words.len() <= 2
+        && value.len() <= 40
+        && segments.first().is_some_and(|s| letters(s))
+        && segments.iter().all(|s| letters(s) || number(s))
+        && segments.iter().filter(|s| number(s)).count() <= 1
+}
+
 /// Code-only filters: values that are names, messages or formats rather
 /// than credentials (`TOKEN_TYPE = "bearer"`, `API_KEY = "api_key"`).
 pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
     let norm = |s: &str| s.to_ascii_lowercase().replace(['_', '-', '.', ' '], "");
-    if norm(v) == norm(name) || norm(v).is_empty() || names_part_of(name, v) {
+    if norm(v) == norm(name)
+        || norm(v).is_empty()
+        || names_part_of(name, v)
+        || lexer_token_type(name, v)
+    {
         return false;
     }
     const WORDS: &[&str] = &[
@@ -187,4 +210,21 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
         return false;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_kinds_are_not_credentials() {
+        for v in ["comment", "string.end", "variable-2", "background-primary"] {
+            assert!(lexer_token_type("token", v), "{v}");
+        }
+        assert!(lexer_token_type("defaultToken", "constant.language.escape"));
+        for v in ["xoxb-1234-5678-abcdef", "Bearer-abc", "s3cr3t", "abc_def"] {
+            assert!(!lexer_token_type("token", v), "{v}");
+        }
+        assert!(!lexer_token_type("github_access_token", "comment"));
+    }
 }

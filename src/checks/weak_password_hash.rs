@@ -146,9 +146,21 @@ pub(crate) fn classify(alg: &str) -> Option<Speed> {
     }
 }
 
+/// HTTP Digest authentication's `HA1 = MD5(username:realm:password)` and
+/// the response `MD5(HA1:nonce:...)` (RFC 7616), which a client or server
+/// computes because the protocol says so: the hash is sent or compared,
+/// never stored as the password.
+fn digest_auth_ha1(data: &N<'_>) -> bool {
+    let text = data.text().to_ascii_lowercase();
+    text.contains(':') && (text.contains("realm") || text.contains("nonce"))
+}
+
 /// Who is hashed, as the start of the message: the password argument, or
 /// else the password field the result is stored in.
 pub(crate) fn subject(data: Option<&N<'_>>, call: &N<'_>) -> Option<String> {
+    if data.is_some_and(digest_auth_ha1) {
+        return None;
+    }
     data.and_then(|d| password_in(d, false, 0))
         .map(|p| format!("password value `{p}`"))
         .or_else(|| destination(call).map(|d| format!("the password stored in `{d}`")))
