@@ -26,12 +26,24 @@ pub fn is_test_path(rel: &str) -> bool {
     }
     file.starts_with("test_")
         || file == "conftest.py"
+        // Django's default test module, and a package's shared test base.
+        || file == "tests.py"
+        || file == "test.py"
         || file.ends_with("_test.py")
         || file.ends_with("_tests.py")
         || file.ends_with("_test.rs")
         || [".test.", ".spec.", "_spec."]
             .iter()
             .any(|m| file.contains(m))
+}
+
+/// A schema or data migration, run once and offline: a Django app's
+/// `migrations/` module, or an Alembic revision (a `versions/` script that
+/// imports `alembic`).
+pub fn is_migration(rel: &str, text: &str) -> bool {
+    let mut dirs = rel.split('/').rev().skip(1);
+    rel.split('/').any(|s| s == "migrations")
+        || dirs.any(|s| s == "versions") && text.contains("from alembic import")
 }
 
 #[cfg(test)]
@@ -47,5 +59,16 @@ mod tests {
         assert!(is_test_path("fixtures/keys.env"));
         assert!(!is_test_path("app/auth.py"));
         assert!(!is_test_path("src/contest.ts"));
+        assert!(is_test_path("polls/tests.py") && is_test_path("hc/test.py"));
+        assert!(!is_test_path("app/latest.py"));
+    }
+
+    #[test]
+    fn recognises_migrations() {
+        assert!(is_migration("shop/migrations/0004_backfill.py", ""));
+        let alembic = "from alembic import op\nimport sqlalchemy as sa\n";
+        assert!(is_migration("alembic/versions/2023_add_slug.py", alembic));
+        assert!(!is_migration("api/versions/v2.py", "import fastapi\n"));
+        assert!(!is_migration("app/services/orders.py", alembic));
     }
 }

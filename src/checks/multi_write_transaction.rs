@@ -30,7 +30,7 @@ impl Check for MultiWriteTransaction {
         let Some(nodes) = file.nodes() else {
             return;
         };
-        if file.rel_path.split('/').any(|s| s == "migrations")
+        if crate::paths::is_migration(&file.rel_path, &file.text)
             || !(file.text.contains("django") || file.text.contains(".objects."))
         {
             return;

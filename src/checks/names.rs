@@ -135,6 +135,7 @@ pub fn is_secret_name(name: &str) -> bool {
         "var",
         "error",
         "errors",
+        "status",
         "message",
         "msg",
         "text",

@@ -45,7 +45,7 @@ impl Check for OrmQueryInLoop {
             return;
         };
         // Data migrations run once, offline: a query per row is their normal shape.
-        if file.rel_path.split('/').any(|s| s == "migrations") {
+        if crate::paths::is_migration(&file.rel_path, &file.text) {
             return;
         }
         let mut seen: Vec<usize> = Vec::new();

@@ -138,6 +138,16 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
         "access_token",
         "refresh_token",
         "id_token",
+        // Markers for accounts whose password lives elsewhere:
+        // `{"password": "LDAP"}`, `user.password == "OIDC"`.
+        "ldap",
+        "oidc",
+        "sso",
+        "saml",
+        "oauth",
+        "oauth2",
+        "external",
+        "unusable",
     ];
     // OIDs and version numbers: `1.2.840.113549.1.9.4`.
     if v.chars().all(|c| c.is_ascii_digit() || c == '.') {

@@ -170,9 +170,13 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             writes.iter().all(|w| literalish(&w.value, depth + 1))
         }
         "attribute" | "member_expression" | "field_expression" | "scoped_identifier" => {
+            // Table names from the models: Django `_meta.db_table`,
+            // SQLAlchemy `Model.__tablename__` / `Model.__table__.name`.
             is_constant_name(&text)
                 || text.contains("db_table")
                 || text.contains("_meta.")
+                || text.ends_with(".__tablename__")
+                || text.contains("__table__.")
                 || text.ends_with(".length")
         }
         "call" | "call_expression" => {
