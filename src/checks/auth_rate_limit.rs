@@ -10,8 +10,10 @@
 //! `Depends(RateLimiter(...))`, `throttle_classes`, a limiter called in the
 //! handler body, or an app-wide limiter (`app.use(rateLimit(...))`,
 //! `SlowAPIMiddleware`, flask-limiter `default_limits`). A Nest
-//! `ThrottlerGuard` registered as `APP_GUARD` in another file of the same
-//! package withdraws the Nest findings after the scan (a project fact, see
+//! `ThrottlerGuard` registered as `APP_GUARD`, or an Express-style
+//! `app.use(limiter)` on the app (for all paths, or a mount path that can
+//! hold auth routes), in another file of the same package withdraws the
+//! Nest or Express findings after the scan (a project fact, see
 //! `crate::facts::withdraw`). Other settings in other files (DRF
 //! `DEFAULT_THROTTLE_CLASSES`, django-axes) cannot be seen, so those
 //! findings are medium or low confidence. This file holds the shared vocabulary and the function-route

@@ -7,6 +7,7 @@
 use super::auth_rate_limit::{is_auth_path, purpose, re, updates_allowed, BODY_LIMIT, LIMIT_WORD};
 use super::limits_common::{js_args, strip_quotes, N};
 use super::Hit;
+use crate::facts::{FactKind, Unless};
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
@@ -33,6 +34,65 @@ fn is_limiter_arg(a: &N<'_>) -> bool {
         _ => LIMIT_WORD.is_match(&a.text()),
     }
 }
+
+/// `app.use(limiter)`, `app.use('/v1/auth', authLimiter)`: a limiter mounted
+/// on the application itself (`app`, `server`, `application`; a router's
+/// `use` covers only that router), for every path or for a mount path that
+/// can hold auth routes (`/`, `/api/v1`, `/v1/auth`, `/users`, an auth
+/// path; not `/search`).
+/// A fact for the whole package (`crate::facts`), as the routes it covers
+/// usually live in other files.
+pub fn app_wide_limiter(call: &N<'_>) -> bool {
+    let Some(f) = call
+        .field("function")
+        .filter(|f| f.kind() == "member_expression")
+    else {
+        return false;
+    };
+    let app = f.field("object").is_some_and(|o| {
+        o.kind() == "identifier" && matches!(o.text().as_ref(), "app" | "server" | "application")
+    });
+    if !app || f.field("property").is_none_or(|p| p.text() != "use") {
+        return false;
+    }
+    let args = js_args(call);
+    let mount_ok = match args.first() {
+        Some(a) if matches!(a.kind().as_ref(), "string" | "template_string") => {
+            let path = strip_quotes(&a.text()).to_string();
+            let prefix = path.split('/').filter(|s| !s.is_empty()).all(|s| {
+                matches!(
+                    s.to_ascii_lowercase().as_str(),
+                    "api"
+                        | "auth"
+                        | "authentication"
+                        | "account"
+                        | "accounts"
+                        | "session"
+                        | "sessions"
+                        | "identity"
+                        | "oauth"
+                        | "user"
+                        | "users"
+                ) || s
+                    .strip_prefix('v')
+                    .is_some_and(|n| n.parse::<u32>().is_ok())
+            });
+            prefix || is_auth_path(&path)
+        }
+        _ => true,
+    };
+    mount_ok
+        && args.iter().any(|a| {
+            !matches!(a.kind().as_ref(), "string" | "template_string") && is_limiter_arg(a)
+        })
+}
+
+/// What a global limiter registered elsewhere in the package says about an
+/// Express-style route without one of its own.
+const APP_WIDE_LIMITER: Unless = Unless {
+    kind: FactKind::GlobalRateLimit,
+    detail: crate::facts::code::EXPRESS,
+};
 
 pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
@@ -215,6 +275,36 @@ fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
                 method.to_ascii_uppercase()
             ),
         )
-        .severity(sev),
+        .severity(sev)
+        .unless(APP_WIDE_LIMITER),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_wide_limiters() {
+        use ast_grep_core::tree_sitter::LanguageExt;
+        use ast_grep_language::SupportLang;
+        let wide = |code: &str| {
+            let tree = SupportLang::JavaScript.ast_grep(code);
+            let found = tree
+                .root()
+                .dfs()
+                .filter(|n| n.kind() == "call_expression")
+                .any(|n| app_wide_limiter(&n));
+            found
+        };
+        assert!(wide("app.use(limiter);"));
+        assert!(wide("app.use('/v1/auth', authLimiter);"));
+        assert!(wide(
+            "app.use('/api/v2', rateLimit({ windowMs: 60000, limit: 100 }));"
+        ));
+        assert!(!wide("app.use('/search', searchLimiter);"));
+        assert!(!wide("router.use(authLimiter);"));
+        assert!(!wide("app.use(express.json({ limit: '1mb' }));"));
+        assert!(!wide("app.use('/v1/auth', authRoutes);"));
+    }
 }

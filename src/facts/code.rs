@@ -43,6 +43,8 @@ fn add_library(sink: &mut FactSink<'_>, name: &str, line: u32) {
 
 /// The detail of a NestJS global rate-limit fact.
 pub const NEST: &str = "nestjs";
+/// The detail of an Express-style app-wide limiter fact.
+pub const EXPRESS: &str = "express";
 
 /// Does `node` name a throttler guard class (`ThrottlerGuard`,
 /// `GqlThrottlerGuard`, `ThrottlerBehindProxyGuard`)?
@@ -157,6 +159,9 @@ pub fn extract(sink: &mut FactSink<'_>) {
                     } else if is_js_route_call(&callee) && is_health_path(&arg) {
                         sink.add(FactKind::HealthEndpoint, arg, line);
                     }
+                }
+                if crate::checks::auth_rate_limit_js::app_wide_limiter(&node) {
+                    sink.add(FactKind::GlobalRateLimit, EXPRESS, line);
                 }
                 // `app.useGlobalGuards(new ThrottlerGuard(...))`
                 if callee.ends_with("useGlobalGuards") && is_throttler_guard(&node) {

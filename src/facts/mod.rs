@@ -68,7 +68,7 @@ pub enum FactKind {
     WebFramework,
     /// A rate limiter applied to every route of an app (detail: framework;
     /// `nestjs` for a `ThrottlerGuard` registered as `APP_GUARD` or with
-    /// `useGlobalGuards`).
+    /// `useGlobalGuards`, `express` for `app.use(limiter)`).
     GlobalRateLimit,
 }
 
