@@ -358,12 +358,15 @@ pub fn check_parsed_until(
             break;
         }
         // Tree patterns were timed node by node above.
-        let timed = rule.check.is_some()
-            || rule
-                .matchers
-                .iter()
-                .any(|m| matches!(m.kind, MatcherKind::Regex(_)));
-        let rule_start = timings.filter(|_| timed).map(|_| Instant::now());
+        let rule_start = timings
+            .filter(|_| {
+                rule.check.is_some()
+                    || rule
+                        .matchers
+                        .iter()
+                        .any(|m| matches!(m.kind, MatcherKind::Regex(_)))
+            })
+            .map(|_| Instant::now());
         for (mi, matcher) in rule.matchers.iter().enumerate() {
             if let MatcherKind::Regex(re) = &matcher.kind {
                 if matcher.applies_to(file.language) {

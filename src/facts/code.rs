@@ -3,6 +3,7 @@
 
 use super::libraries::{capabilities_of, normalize, Capability};
 use super::{FactKind, FactSink};
+use crate::checks::limits_common::js_obj_get;
 use crate::lang::Language;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -185,13 +186,10 @@ pub fn extract(sink: &mut FactSink<'_>) {
                     && node.field("value").is_some_and(|v| v.text() == "APP_GUARD") =>
             {
                 let guard = node.parent().is_some_and(|object| {
-                    object.children().any(|p| {
-                        p.kind() == "pair"
-                            && p.field("key").is_some_and(|k| {
-                                matches!(k.text().as_ref(), "useClass" | "useExisting")
-                            })
-                            && is_throttler_guard(&p)
-                    })
+                    ["useClass", "useExisting"]
+                        .iter()
+                        .filter_map(|key| js_obj_get(&object, key))
+                        .any(|class| is_throttler_guard(&class))
                 });
                 if guard {
                     sink.add(FactKind::GlobalRateLimit, NEST, line);

@@ -121,9 +121,24 @@ fn covers(facts: &[Fact], unless: Unless, path: &str) -> bool {
     })
 }
 
-/// Drop the findings whose [`Unless`] fact the project shows.
+/// Drop the findings whose [`Unless`] fact the project shows. Only the
+/// facts of the kinds those findings name are searched (a project has
+/// thousands of facts and few findings that can be withdrawn).
 pub fn withdraw(findings: &mut Vec<crate::finding::Finding>, facts: &[Fact]) {
-    findings.retain(|f| f.unless.is_none_or(|u| !covers(facts, u, &f.path)));
+    let kinds: Vec<FactKind> = findings
+        .iter()
+        .filter_map(|f| f.unless)
+        .map(|u| u.kind)
+        .collect();
+    if kinds.is_empty() {
+        return;
+    }
+    let candidates: Vec<Fact> = facts
+        .iter()
+        .filter(|f| kinds.contains(&f.kind))
+        .cloned()
+        .collect();
+    findings.retain(|f| f.unless.is_none_or(|u| !covers(&candidates, u, &f.path)));
 }
 
 fn package_of(path: &str) -> &str {
