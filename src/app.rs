@@ -1,6 +1,7 @@
 //! The scan pipeline, top to bottom:
 //! discover → (read, parse, check) → assemble the report → write it.
 
+use crate::cache::Cache;
 use crate::cli::{FailOn, ScanArgs};
 use crate::discover::Discovery;
 use crate::discover::{self, count_by_reason, SkipReason, WalkOptions};
@@ -123,11 +124,28 @@ fn scan_timed(
     let mut discovery =
         discover::walk(path, &base, &opts).map_err(|e| UsageError::BadExclude(e.to_string()))?;
     settings.filter_files(&mut discovery.files);
+    let cache = args
+        .cache_dir
+        .as_deref()
+        .and_then(|dir| match Cache::open(dir, &base, registry) {
+            Ok(cache) => Some(cache),
+            Err(e) => {
+                eprintln!(
+                    "warning: result cache {}: {e}; scanning without it",
+                    dir.display()
+                );
+                None
+            }
+        });
+    if let Some(cache) = &cache {
+        cache.leave_out(&base, &mut discovery);
+    }
 
     let pool = worker_pool(args)?;
     let limits = crate::engine::Limits {
         file_timeout: std::time::Duration::from_secs_f64(args.file_timeout.clamp(0.001, 86_400.0)),
         timings,
+        cache: cache.as_ref(),
     };
     let bar = progress::wanted(
         args.format == Format::Text,
@@ -135,6 +153,15 @@ fn scan_timed(
         discovery.files.len(),
     );
     let outcomes = pool.install(|| progress::check_files(&discovery.files, registry, limits, bar));
+    if let Some(cache) = &cache {
+        if let Err(e) = cache.save(&discovery.files, &outcomes) {
+            eprintln!("warning: result cache: {e}");
+        }
+        if !args.quiet {
+            let reused = outcomes.iter().filter(|o| o.from_cache).count();
+            eprintln!("{}", cache.summary(reused, outcomes.len()));
+        }
+    }
 
     let inventory = inventory(&discovery);
     // Sized up front: at 100,000 files the findings are most of the memory

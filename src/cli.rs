@@ -118,6 +118,11 @@ pub struct ScanArgs {
     /// and in each rule (the slowest 25), to find what slows a scan down.
     #[arg(long)]
     pub timings: bool,
+    /// Keep each file's results in DIR (created if missing, safe to delete)
+    /// and reuse them while the file, the rules and prodready are
+    /// unchanged. The report is the same as without it.
+    #[arg(long, value_name = "DIR", env = "PRODREADY_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
     #[command(flatten)]
     pub ci: crate::settings::CiArgs,
 }

@@ -8,7 +8,7 @@
 use crate::lang::Language;
 use ignore::overrides::OverrideBuilder;
 use ignore::WalkBuilder;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -49,7 +49,7 @@ pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &[
 ];
 
 /// Why a file was not scanned. Serialized into `stats.skipped_by_reason`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SkipReason {
     /// Not a format any rule reads.
@@ -89,7 +89,7 @@ impl SkipReason {
 }
 
 /// A file the walk passed over, with the reason and, where useful, details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     pub path: String,
     pub reason: SkipReason,

@@ -38,14 +38,15 @@ const SNIPPET_MAX_LINES: usize = 5;
 const SNIPPET_MAX_COLS: usize = 240;
 
 /// A remark about one file that did not stop it from being scanned.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     pub path: String,
     pub message: String,
 }
 
-/// What checking one file produced.
-#[derive(Debug, Default)]
+/// What checking one file produced. Serialized only into the result cache
+/// (src/cache.rs), never into a report.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileOutcome {
     pub findings: Vec<Finding>,
     pub notes: Vec<Note>,
@@ -58,7 +59,14 @@ pub struct FileOutcome {
     pub facts: Vec<crate::facts::Fact>,
     pub metrics: crate::metrics::FileMetrics,
     /// The per-file time budget ran out: findings may be incomplete.
+    #[serde(skip)]
     pub timed_out: bool,
+    /// The BLAKE3 hash of the file's bytes, when they could be read.
+    #[serde(skip)]
+    pub content_hash: Option<blake3::Hash>,
+    /// Taken from the result cache rather than checked.
+    #[serde(skip)]
+    pub from_cache: bool,
 }
 
 /// Limits that protect a scan from one pathological file, and where to
@@ -68,6 +76,8 @@ pub struct Limits<'a> {
     /// Rule matching on one file stops after this long.
     pub file_timeout: Duration,
     pub timings: Option<&'a Timings>,
+    /// Outcomes of files unchanged since the last scan (`--cache-dir`).
+    pub cache: Option<&'a crate::cache::Cache>,
 }
 
 impl Default for Limits<'_> {
@@ -75,6 +85,7 @@ impl Default for Limits<'_> {
         Self {
             file_timeout: Duration::from_secs(10),
             timings: None,
+            cache: None,
         }
     }
 }
@@ -147,8 +158,6 @@ fn skip(file: &SourceFile, reason: SkipReason, detail: impl Into<String>) -> Fil
 /// Read, classify, parse and check one file.
 pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits<'_>) -> FileOutcome {
     let started = Instant::now();
-    let deadline = started + limits.file_timeout;
-    let timings = limits.timings;
     // Debug builds only: lets tests prove that a panic on one file is caught.
     #[cfg(debug_assertions)]
     if let Some(marker) = std::env::var_os("PRODREADY_TEST_PANIC") {
@@ -160,6 +169,28 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits<'_>) ->
         Ok(b) => b,
         Err(e) => return skip(file, SkipReason::Unreadable, e.to_string()),
     };
+    let content_hash = blake3::hash(&bytes);
+    if let Some(cached) = limits
+        .cache
+        .and_then(|c| c.get(&file.rel_path, &content_hash))
+    {
+        return cached;
+    }
+    let mut outcome = check_bytes(file, bytes, registry, limits, started);
+    outcome.content_hash = Some(content_hash);
+    outcome
+}
+
+/// [`check_file`] once the bytes are read.
+fn check_bytes(
+    file: &SourceFile,
+    bytes: Vec<u8>,
+    registry: &Registry,
+    limits: Limits<'_>,
+    started: Instant,
+) -> FileOutcome {
+    let deadline = started + limits.file_timeout;
+    let timings = limits.timings;
     let sniff = &bytes[..bytes.len().min(8192)];
     if sniff.contains(&0) {
         return skip(file, SkipReason::Binary, "contains NUL bytes");
@@ -229,6 +260,7 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits<'_>) ->
         facts,
         metrics,
         timed_out: !complete,
+        ..FileOutcome::default()
     }
 }
 

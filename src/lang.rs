@@ -1,12 +1,12 @@
 //! File kinds prodready understands, and how a path (and, for YAML, its
 //! content) is classified into one.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// What a discovered file is. Code languages are parsed into syntax trees,
 /// config formats into positioned value trees, the rest is scanned as text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Language {
     Python,

@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod baseline;
+pub mod cache;
 pub mod changed;
 pub mod checks;
 pub mod cli;

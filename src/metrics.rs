@@ -5,11 +5,11 @@
 use crate::lang::Language;
 use crate::parse::ParsedFile;
 use crate::paths::is_test_path;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Metrics of one file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileMetrics {
     pub code_lines: usize,
     pub is_test: bool,

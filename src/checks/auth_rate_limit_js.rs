@@ -89,7 +89,7 @@ pub fn app_wide_limiter(call: &N<'_>) -> bool {
 
 /// What a global limiter registered elsewhere in the package says about an
 /// Express-style route without one of its own.
-const APP_WIDE_LIMITER: Unless = Unless {
+pub(crate) const APP_WIDE_LIMITER: Unless = Unless {
     kind: FactKind::GlobalRateLimit,
     detail: crate::facts::code::EXPRESS,
 };

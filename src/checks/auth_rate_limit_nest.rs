@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 /// A `ThrottlerGuard` registered for the whole app, in any file of the
 /// package, covers every handler without a `@SkipThrottle()`.
-const GLOBAL_THROTTLER: Unless = Unless {
+pub(crate) const GLOBAL_THROTTLER: Unless = Unless {
     kind: FactKind::GlobalRateLimit,
     detail: crate::facts::code::NEST,
 };

@@ -10,11 +10,11 @@ mod config;
 pub mod libraries;
 
 use crate::parse::ParsedFile;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a fact says. The `detail` of a [`Fact`] qualifies it (a library
 /// name, a route, a service name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FactKind {
     /// A library is used (imported in code or declared in a manifest).
@@ -73,7 +73,7 @@ pub enum FactKind {
 }
 
 /// One fact, with the place that proves it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Fact {
     pub kind: FactKind,
     pub detail: String,
@@ -104,11 +104,28 @@ impl<'f> FactSink<'f> {
 
 /// A fact that, found anywhere in the finding's part of the project,
 /// withdraws the finding: an auth route without a limiter of its own is
-/// covered by a global one registered in another file.
+/// covered by a global one registered in another file. A new one is added
+/// to [`Unless::KNOWN`] too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unless {
     pub kind: FactKind,
     pub detail: &'static str,
+}
+
+impl Unless {
+    /// Every condition a check attaches to its findings.
+    pub const KNOWN: [Unless; 2] = [
+        crate::checks::auth_rate_limit_nest::GLOBAL_THROTTLER,
+        crate::checks::auth_rate_limit_js::APP_WIDE_LIMITER,
+    ];
+
+    /// The known condition with this kind and detail (reading one back from
+    /// the result cache, src/cache.rs).
+    pub fn known(kind: FactKind, detail: &str) -> Option<Unless> {
+        Self::KNOWN
+            .into_iter()
+            .find(|u| u.kind == kind && u.detail == detail)
+    }
 }
 
 /// Does a fact matching `unless` cover the file at `path`? A fact covers

@@ -175,6 +175,10 @@ pub struct Registry {
     pub rules: Vec<Rule>,
     pub project_checks: Vec<ProjectCheckDef>,
     ast: HashMap<Language, AstIndex>,
+    /// The BLAKE3 hash of every rule file it was loaded from (path and
+    /// text) and of the ids it kept: results computed with one registry are
+    /// reused only by a registry of the same identity (src/cache.rs).
+    identity: blake3::Hash,
 }
 
 impl Registry {
@@ -258,8 +262,16 @@ impl Registry {
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         checks.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut identity = blake3::Hasher::new();
+        for (path, text) in &sources {
+            for part in [path, text] {
+                identity.update(&(part.len() as u64).to_le_bytes());
+                identity.update(part.as_bytes());
+            }
+        }
         let mut registry = Self::index(rules);
         registry.project_checks = checks;
+        registry.identity = identity.finalize();
         Ok(registry)
     }
 
@@ -323,6 +335,7 @@ impl Registry {
             rules,
             project_checks: Vec::new(),
             ast,
+            identity: blake3::Hash::from_bytes([0; 32]),
         }
     }
 
@@ -363,9 +376,21 @@ impl Registry {
     pub fn retain(self, keep: impl Fn(&Rule) -> bool) -> Registry {
         let checks = self.project_checks;
         let rules: Vec<Rule> = self.rules.into_iter().filter(|r| keep(r)).collect();
+        let mut identity = blake3::Hasher::new();
+        identity.update(self.identity.as_bytes());
+        for rule in &rules {
+            identity.update(rule.meta.id.as_bytes());
+            identity.update(&[0]);
+        }
         let mut registry = Self::index(rules);
         registry.project_checks = checks;
+        registry.identity = identity.finalize();
         registry
+    }
+
+    /// See the `identity` field.
+    pub fn identity(&self) -> &blake3::Hash {
+        &self.identity
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {

@@ -17,6 +17,7 @@ pub fn prodready() -> Command {
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
         .env("PRODREADY_DETERMINISTIC", "1")
+        .env_remove("PRODREADY_CACHE_DIR")
         .env_remove("COLUMNS");
     cmd
 }
@@ -34,4 +35,18 @@ pub fn scan_json(path: impl AsRef<OsStr>, extra: &[&str]) -> Value {
         .stdout
         .clone();
     serde_json::from_slice(&out).expect("valid JSON")
+}
+
+/// Copy the folder `from` (files and subfolders) to `to`.
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
 }

@@ -1,0 +1,409 @@
+//! `--cache-dir DIR`: reuse the results of files unchanged since the last
+//! scan.
+//!
+//! What one file yields (findings, notes, facts, metrics) depends only on
+//! its path, its bytes, the rules and the prodready build. The cache keeps,
+//! per scanned root, each file's outcome under the BLAKE3 hash of its bytes,
+//! and the whole cache holds only for the same executable and the same rule
+//! files: anything else starts afresh. A content hash, not a modification
+//! time, so a fresh CI checkout hits; a cryptographic one, so a file cannot
+//! be crafted to pass for a cached clean one.
+//!
+//! Everything after the per-file pass (withdrawing findings, project
+//! checks, settings, baselines, scores, the gate) is recomputed on every
+//! scan, so a report built from the cache is byte-for-byte the report a
+//! fresh scan writes. The cache is an optimisation only: one that cannot be
+//! read or written costs a warning, never a scan.
+
+use crate::discover::{SkipReason, SourceFile};
+use crate::engine::FileOutcome;
+use crate::facts::{FactKind, Unless};
+use crate::rules::Registry;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever the layout of a cache file changes.
+const FORMAT: u32 = 1;
+
+/// What a cache's results were computed with; a cache is used only when
+/// every field matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Key {
+    format: u32,
+    version: String,
+    /// BLAKE3 of the prodready executable.
+    binary: String,
+    /// [`Registry::identity`].
+    rules: String,
+}
+
+/// The executable's size and modification time next to its hash, so the
+/// executable is hashed again only when one of them changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct BinaryStamp {
+    len: u64,
+    modified_secs: u64,
+    modified_nanos: u32,
+    hash: String,
+}
+
+/// What a finding's report form leaves out and the cache must keep.
+#[derive(Serialize, Deserialize)]
+struct FindingExtra {
+    match_hash: String,
+    unless: Option<(FactKind, String)>,
+}
+
+#[derive(Deserialize)]
+struct StoredEntry {
+    hash: String,
+    outcome: FileOutcome,
+    /// One per finding of `outcome`, in order.
+    extras: Vec<FindingExtra>,
+}
+
+#[derive(Deserialize)]
+struct StoredFile {
+    key: Key,
+    stamp: BinaryStamp,
+    entries: HashMap<String, StoredEntry>,
+}
+
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    hash: String,
+    outcome: &'a FileOutcome,
+    extras: Vec<FindingExtra>,
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    key: &'a Key,
+    stamp: &'a BinaryStamp,
+    entries: BTreeMap<&'a str, EntryOut<'a>>,
+}
+
+/// Why a cache held nothing to reuse, for the line the scan prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// Reused results are on offer.
+    Loaded,
+    /// No cache for this folder yet.
+    New,
+    /// The rules, the prodready build or the cache format changed.
+    Outdated,
+    /// The file could not be read or parsed (the message says why).
+    Unreadable(String),
+}
+
+/// The results of the last scan of one folder.
+pub struct Cache {
+    file: PathBuf,
+    dir: PathBuf,
+    key: Key,
+    stamp: BinaryStamp,
+    entries: HashMap<String, (blake3::Hash, FileOutcome)>,
+    pub start: Start,
+}
+
+impl Cache {
+    /// Open (creating `dir` if needed) the cache of the scan of `root`.
+    /// An error means no cache can be used at all; a cache file that is
+    /// unreadable, outdated or corrupt gives an empty cache instead.
+    pub fn open(dir: &Path, root: &Path, registry: &Registry) -> Result<Cache, String> {
+        let created = !dir.exists();
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the folder: {e}"))?;
+        let dir = std::fs::canonicalize(dir).map_err(|e| e.to_string())?;
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        if root == dir {
+            return Err(
+                "it is the scanned folder itself; give the cache a folder of its own, such as .prodready-cache".into(),
+            );
+        }
+        // Only a folder of its own gets the markers: a `.gitignore` of `*`
+        // in a folder of the user's would hide their files from git.
+        if created {
+            mark_folder(&dir);
+        }
+        let root_hash = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
+        let file = dir.join(format!("scan-{}.json", &root_hash[..16]));
+        let (stored, start) = match std::fs::read(&file) {
+            Ok(bytes) => match serde_json::from_slice::<StoredFile>(&bytes) {
+                Ok(stored) => (Some(stored), Start::Loaded),
+                Err(e) => (None, Start::Unreadable(e.to_string())),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, Start::New),
+            Err(e) => (None, Start::Unreadable(e.to_string())),
+        };
+        let stamp = binary_stamp(stored.as_ref().map(|s| &s.stamp))?;
+        let key = Key {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            binary: stamp.hash.clone(),
+            rules: registry.identity().to_hex().to_string(),
+        };
+        let (entries, start) = match stored {
+            Some(stored) if stored.key == key => (restore(stored.entries), start),
+            Some(_) => (HashMap::new(), Start::Outdated),
+            None => (HashMap::new(), start),
+        };
+        Ok(Cache {
+            file,
+            dir,
+            key,
+            stamp,
+            entries,
+            start,
+        })
+    }
+
+    /// Leave the cache's own folder out of a scan of `root`, when it is
+    /// inside it: its files hold findings' snippets, which are not code.
+    pub fn leave_out(&self, root: &Path, discovery: &mut crate::discover::Discovery) {
+        let Ok(root) = std::fs::canonicalize(root) else {
+            return;
+        };
+        let Ok(rel) = self.dir.strip_prefix(&root) else {
+            return;
+        };
+        let mut prefix = rel.to_string_lossy().replace('\\', "/");
+        prefix.push('/');
+        discovery.files.retain(|f| !f.rel_path.starts_with(&prefix));
+        discovery.skipped.retain(|s| !s.path.starts_with(&prefix));
+    }
+
+    /// What the scan tells the user about the cache, given how many of
+    /// `total` files' results it reused.
+    pub fn summary(&self, reused: usize, total: usize) -> String {
+        let why = match &self.start {
+            Start::Loaded => String::new(),
+            Start::New => " (new cache)".into(),
+            Start::Outdated => " (the rules or prodready changed since it was written)".into(),
+            Start::Unreadable(e) => {
+                format!(" (the cache file could not be read, {e}; it is rewritten)")
+            }
+        };
+        format!(
+            "result cache {}: reused {reused} of {total} files' results{why}",
+            self.dir.display()
+        )
+    }
+
+    /// The outcome stored for `rel_path` when its bytes still hash to `hash`.
+    pub fn get(&self, rel_path: &str, hash: &blake3::Hash) -> Option<FileOutcome> {
+        let (stored, outcome) = self.entries.get(rel_path)?;
+        if stored != hash {
+            return None;
+        }
+        let mut outcome = outcome.clone();
+        outcome.content_hash = Some(*hash);
+        outcome.from_cache = true;
+        Some(outcome)
+    }
+
+    /// Replace the cache file with the outcomes of this scan: those of
+    /// files that were read and checked to the end (not out of time, not
+    /// failed inside a rule). `outcomes` are in the order of `files`.
+    pub fn save(&self, files: &[SourceFile], outcomes: &[FileOutcome]) -> Result<(), String> {
+        // Every stored result reused, and nothing else scanned: the file
+        // already says all this scan would write.
+        if outcomes.len() == self.entries.len() && outcomes.iter().all(|o| o.from_cache) {
+            return Ok(());
+        }
+        let entries = files
+            .iter()
+            .zip(outcomes)
+            .filter(|(_, o)| {
+                !o.timed_out
+                    && o.skipped
+                        .as_ref()
+                        .is_none_or(|s| s.reason != SkipReason::InternalError)
+            })
+            .filter_map(|(file, outcome)| {
+                let hash = outcome.content_hash?;
+                let extras = outcome
+                    .findings
+                    .iter()
+                    .map(|f| FindingExtra {
+                        match_hash: f.match_hash.clone(),
+                        unless: f.unless.map(|u| (u.kind, u.detail.to_string())),
+                    })
+                    .collect();
+                let entry = EntryOut {
+                    hash: hash.to_hex().to_string(),
+                    outcome,
+                    extras,
+                };
+                Some((file.rel_path.as_str(), entry))
+            })
+            .collect();
+        let out = FileOut {
+            key: &self.key,
+            stamp: &self.stamp,
+            entries,
+        };
+        write_replacing(&self.file, |w| {
+            serde_json::to_writer(&mut *w, &out).map_err(std::io::Error::other)
+        })
+        .map_err(|e| format!("cannot write {}: {e}", self.file.display()))
+    }
+}
+
+/// Stored entries as lookups; an entry whose findings cannot be restored
+/// exactly is dropped (that file is checked again).
+fn restore(stored: HashMap<String, StoredEntry>) -> HashMap<String, (blake3::Hash, FileOutcome)> {
+    stored
+        .into_iter()
+        .filter_map(|(path, entry)| {
+            let hash = blake3::Hash::from_hex(&entry.hash).ok()?;
+            let mut outcome = entry.outcome;
+            if entry.extras.len() != outcome.findings.len() {
+                return None;
+            }
+            for (finding, extra) in outcome.findings.iter_mut().zip(entry.extras) {
+                finding.match_hash = extra.match_hash;
+                finding.unless = match extra.unless {
+                    Some((kind, detail)) => Some(Unless::known(kind, &detail)?),
+                    None => None,
+                };
+            }
+            Some((path, (hash, outcome)))
+        })
+        .collect()
+}
+
+/// The running executable's stamp; its hash is taken from `previous` when
+/// size and modification time are unchanged.
+fn binary_stamp(previous: Option<&BinaryStamp>) -> Result<BinaryStamp, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the executable: {e}"))?;
+    let meta = std::fs::metadata(&exe).map_err(|e| format!("cannot read the executable: {e}"))?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    let (len, modified_secs, modified_nanos) =
+        (meta.len(), modified.as_secs(), modified.subsec_nanos());
+    if let Some(prev) = previous.filter(|p| {
+        (p.len, p.modified_secs, p.modified_nanos) == (len, modified_secs, modified_nanos)
+    }) {
+        return Ok(prev.clone());
+    }
+    let file = std::fs::File::open(&exe).map_err(|e| format!("cannot read the executable: {e}"))?;
+    let mut hasher = blake3::Hasher::new();
+    hasher
+        .update_reader(file)
+        .map_err(|e| format!("cannot read the executable: {e}"))?;
+    Ok(BinaryStamp {
+        len,
+        modified_secs,
+        modified_nanos,
+        hash: hasher.finalize().to_hex().to_string(),
+    })
+}
+
+/// Tell git and backup tools that the folder holds a cache, once.
+fn mark_folder(dir: &Path) {
+    let files = [
+        (
+            ".gitignore",
+            "# Created by prodready: a scan result cache.\n*\n",
+        ),
+        (
+            "CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n# A prodready scan result cache.\n",
+        ),
+    ];
+    for (name, text) in files {
+        let path = dir.join(name);
+        if !path.exists() {
+            // Best effort: the cache works without them.
+            let _ = std::fs::write(path, text);
+        }
+    }
+}
+
+/// Write `path` through a temporary file in its folder and a rename, so a
+/// reader (or a scan running beside this one) never sees half a cache.
+fn write_replacing(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut out = std::io::BufWriter::new(tmp);
+    write(&mut out)?;
+    let tmp = out.into_inner().map_err(|e| e.into_error())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::Skipped;
+    use crate::lang::Language;
+
+    fn source(rel_path: &str) -> SourceFile {
+        SourceFile {
+            abs_path: PathBuf::from(rel_path),
+            rel_path: rel_path.into(),
+            language: Language::Python,
+            size: 1,
+        }
+    }
+
+    fn outcome(bytes: &[u8]) -> FileOutcome {
+        FileOutcome {
+            language: Some(Language::Python),
+            lines: 1,
+            bytes: 1,
+            content_hash: Some(blake3::hash(bytes)),
+            ..FileOutcome::default()
+        }
+    }
+
+    #[test]
+    fn keeps_only_outcomes_checked_to_the_end_and_matches_by_content() {
+        let registry = match Registry::load(&[] as &[PathBuf]) {
+            Ok(r) => r,
+            Err(e) => panic!("built-in rules load: {e:?}"),
+        };
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("root");
+        std::fs::create_dir_all(&root).expect("root");
+        let dir = tmp.path().join("cache");
+        let cache = Cache::open(&dir, &root, &registry).expect("opens");
+        assert_eq!(cache.start, Start::New);
+        let files = [source("a.py"), source("slow.py"), source("bad.py")];
+        let mut slow = outcome(b"slow");
+        slow.timed_out = true;
+        let mut bad = outcome(b"bad");
+        bad.skipped = Some(Skipped {
+            path: "bad.py".into(),
+            reason: SkipReason::InternalError,
+            detail: "internal error".into(),
+        });
+        cache
+            .save(&files, &[outcome(b"a"), slow, bad])
+            .expect("saves");
+
+        let cache = Cache::open(&dir, &root, &registry).expect("opens");
+        assert_eq!(cache.start, Start::Loaded);
+        let hit = cache.get("a.py", &blake3::hash(b"a")).expect("a hit");
+        assert!(hit.from_cache);
+        assert_eq!(hit.language, Some(Language::Python));
+        assert!(cache.get("a.py", &blake3::hash(b"a edited")).is_none());
+        assert!(cache.get("slow.py", &blake3::hash(b"slow")).is_none());
+        assert!(cache.get("bad.py", &blake3::hash(b"bad")).is_none());
+
+        // Another registry: nothing is reused.
+        let fewer = registry.retain(|r| r.meta.id != "secret-fallback");
+        let cache = Cache::open(&dir, &root, &fewer).expect("opens");
+        assert_eq!(cache.start, Start::Outdated);
+        assert!(cache.get("a.py", &blake3::hash(b"a")).is_none());
+    }
+}
