@@ -18,11 +18,15 @@
 use crate::discover::{SkipReason, SourceFile};
 use crate::engine::FileOutcome;
 use crate::facts::{FactKind, Unless};
+use crate::finding::Finding;
+use crate::rules::meta::{Confidence, RuleMeta, Severity};
 use crate::rules::Registry;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Bumped whenever the layout of a cache file changes.
 const FORMAT: u32 = 1;
@@ -49,19 +53,92 @@ struct BinaryStamp {
     hash: String,
 }
 
-/// What a finding's report form leaves out and the cache must keep.
+/// A finding without what its rule says of all its findings (title, fix,
+/// category, CWE) or its entry's key (the path), plus what its report form
+/// leaves out (the match hash baselines count by, the withdrawing fact).
 #[derive(Serialize, Deserialize)]
-struct FindingExtra {
+struct StoredFinding {
+    rule_id: String,
+    severity: Severity,
+    confidence: Confidence,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    message: String,
+    snippet: String,
+    fingerprint: String,
+    suppressed: bool,
+    suppression_reason: Option<String>,
     match_hash: String,
     unless: Option<(FactKind, String)>,
 }
 
+impl StoredFinding {
+    fn new(f: &Finding) -> StoredFinding {
+        StoredFinding {
+            rule_id: f.rule_id.clone(),
+            severity: f.severity,
+            confidence: f.confidence,
+            line: f.line,
+            column: f.column,
+            end_line: f.end_line,
+            end_column: f.end_column,
+            message: f.message.clone(),
+            snippet: f.snippet.clone(),
+            fingerprint: f.fingerprint.clone(),
+            suppressed: f.suppressed,
+            suppression_reason: f.suppression_reason.clone(),
+            match_hash: f.match_hash.clone(),
+            unless: f.unless.map(|u| (u.kind, u.detail.to_string())),
+        }
+    }
+
+    /// The finding again, its rule's part from `meta`; `None` when the
+    /// withdrawing fact is not one a check attaches.
+    fn restore(self, path: &str, meta: &RuleMeta) -> Option<Finding> {
+        let unless = match self.unless {
+            Some((kind, detail)) => Some(Unless::known(kind, &detail)?),
+            None => None,
+        };
+        Some(Finding {
+            rule_id: self.rule_id,
+            title: meta.title.clone(),
+            severity: self.severity,
+            confidence: self.confidence,
+            category: meta.category,
+            cwe: meta.cwe.clone(),
+            path: path.to_string(),
+            line: self.line,
+            column: self.column,
+            end_line: self.end_line,
+            end_column: self.end_column,
+            message: self.message,
+            snippet: self.snippet,
+            fingerprint: self.fingerprint,
+            fix: meta.fix.clone(),
+            suppressed: self.suppressed,
+            suppression_reason: self.suppression_reason,
+            match_hash: self.match_hash,
+            unless,
+        })
+    }
+}
+
+/// One file's results as stored.
+#[derive(Deserialize)]
+struct StoredBody {
+    outcome: FileOutcome,
+    findings: Vec<StoredFinding>,
+}
+
+/// A file's entry as read: the body stays text until the file is reached
+/// (held as text, 100,000 files' results take a third of the memory they
+/// take parsed, and the workers parse them in parallel).
 #[derive(Deserialize)]
 struct StoredEntry {
     hash: String,
-    outcome: FileOutcome,
-    /// One per finding of `outcome`, in order.
-    extras: Vec<FindingExtra>,
+    body: Box<RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -72,10 +149,15 @@ struct StoredFile {
 }
 
 #[derive(Serialize)]
+struct BodyOut<'a> {
+    outcome: &'a FileOutcome,
+    findings: Vec<StoredFinding>,
+}
+
+#[derive(Serialize)]
 struct EntryOut<'a> {
     hash: String,
-    outcome: &'a FileOutcome,
-    extras: Vec<FindingExtra>,
+    body: BodyOut<'a>,
 }
 
 #[derive(Serialize)]
@@ -104,7 +186,12 @@ pub struct Cache {
     dir: PathBuf,
     key: Key,
     stamp: BinaryStamp,
-    entries: HashMap<String, (blake3::Hash, FileOutcome)>,
+    /// Taken out as they are reused: a file's results are held once.
+    entries: Mutex<HashMap<String, (blake3::Hash, Box<RawValue>)>>,
+    /// How many entries the cache file held.
+    stored: usize,
+    /// What a rule says of all its findings, by rule id.
+    metas: HashMap<String, RuleMeta>,
     pub start: Start,
 }
 
@@ -129,11 +216,16 @@ impl Cache {
         }
         let root_hash = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
         let file = dir.join(format!("scan-{}.json", &root_hash[..16]));
-        let (stored, start) = match std::fs::read(&file) {
-            Ok(bytes) => match serde_json::from_slice::<StoredFile>(&bytes) {
-                Ok(stored) => (Some(stored), Start::Loaded),
-                Err(e) => (None, Start::Unreadable(e.to_string())),
-            },
+        // Streamed: at 100,000 files the cache is over 100 MB of text,
+        // which need not be held beside what it parses into.
+        let (stored, start) = match std::fs::File::open(&file) {
+            Ok(f) => {
+                let reader = std::io::BufReader::with_capacity(1 << 16, f);
+                match serde_json::from_reader::<_, StoredFile>(reader) {
+                    Ok(stored) => (Some(stored), Start::Loaded),
+                    Err(e) => (None, Start::Unreadable(e.to_string())),
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, Start::New),
             Err(e) => (None, Start::Unreadable(e.to_string())),
         };
@@ -145,7 +237,7 @@ impl Cache {
             rules: registry.identity().to_hex().to_string(),
         };
         let (entries, start) = match stored {
-            Some(stored) if stored.key == key => (restore(stored.entries), start),
+            Some(stored) if stored.key == key => (lookups(stored.entries), start),
             Some(_) => (HashMap::new(), Start::Outdated),
             None => (HashMap::new(), start),
         };
@@ -154,7 +246,13 @@ impl Cache {
             dir,
             key,
             stamp,
-            entries,
+            stored: entries.len(),
+            entries: Mutex::new(entries),
+            metas: registry
+                .rules
+                .iter()
+                .map(|r| (r.meta.id.clone(), r.meta.clone()))
+                .collect(),
             start,
         })
     }
@@ -191,13 +289,34 @@ impl Cache {
         )
     }
 
-    /// The outcome stored for `rel_path` when its bytes still hash to `hash`.
-    pub fn get(&self, rel_path: &str, hash: &blake3::Hash) -> Option<FileOutcome> {
-        let (stored, outcome) = self.entries.get(rel_path)?;
-        if stored != hash {
-            return None;
-        }
-        let mut outcome = outcome.clone();
+    /// The outcome stored for `rel_path` when its bytes still hash to
+    /// `hash`, taken out of the cache (a scan asks once per file). An
+    /// entry that cannot be read back exactly is a miss.
+    pub fn take(&self, rel_path: &str, hash: &blake3::Hash) -> Option<FileOutcome> {
+        let body = {
+            let mut entries = match self.entries.lock() {
+                Ok(e) => e,
+                // A panic elsewhere cannot leave the map half-changed.
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            if entries
+                .get(rel_path)
+                .is_none_or(|(stored, _)| stored != hash)
+            {
+                return None;
+            }
+            entries.remove(rel_path)?.1
+        };
+        let body: StoredBody = serde_json::from_str(body.get()).ok()?;
+        let mut outcome = body.outcome;
+        outcome.findings = body
+            .findings
+            .into_iter()
+            .map(|f| {
+                let meta = self.metas.get(&f.rule_id)?;
+                f.restore(rel_path, meta)
+            })
+            .collect::<Option<Vec<Finding>>>()?;
         outcome.content_hash = Some(*hash);
         outcome.from_cache = true;
         Some(outcome)
@@ -209,7 +328,7 @@ impl Cache {
     pub fn save(&self, files: &[SourceFile], outcomes: &[FileOutcome]) -> Result<(), String> {
         // Every stored result reused, and nothing else scanned: the file
         // already says all this scan would write.
-        if outcomes.len() == self.entries.len() && outcomes.iter().all(|o| o.from_cache) {
+        if outcomes.len() == self.stored && outcomes.iter().all(|o| o.from_cache) {
             return Ok(());
         }
         let entries = files
@@ -223,18 +342,12 @@ impl Cache {
             })
             .filter_map(|(file, outcome)| {
                 let hash = outcome.content_hash?;
-                let extras = outcome
-                    .findings
-                    .iter()
-                    .map(|f| FindingExtra {
-                        match_hash: f.match_hash.clone(),
-                        unless: f.unless.map(|u| (u.kind, u.detail.to_string())),
-                    })
-                    .collect();
                 let entry = EntryOut {
                     hash: hash.to_hex().to_string(),
-                    outcome,
-                    extras,
+                    body: BodyOut {
+                        outcome,
+                        findings: outcome.findings.iter().map(StoredFinding::new).collect(),
+                    },
                 };
                 Some((file.rel_path.as_str(), entry))
             })
@@ -251,25 +364,13 @@ impl Cache {
     }
 }
 
-/// Stored entries as lookups; an entry whose findings cannot be restored
-/// exactly is dropped (that file is checked again).
-fn restore(stored: HashMap<String, StoredEntry>) -> HashMap<String, (blake3::Hash, FileOutcome)> {
+/// Stored entries as lookups by path; one with a malformed hash is dropped.
+fn lookups(stored: HashMap<String, StoredEntry>) -> HashMap<String, (blake3::Hash, Box<RawValue>)> {
     stored
         .into_iter()
         .filter_map(|(path, entry)| {
             let hash = blake3::Hash::from_hex(&entry.hash).ok()?;
-            let mut outcome = entry.outcome;
-            if entry.extras.len() != outcome.findings.len() {
-                return None;
-            }
-            for (finding, extra) in outcome.findings.iter_mut().zip(entry.extras) {
-                finding.match_hash = extra.match_hash;
-                finding.unless = match extra.unless {
-                    Some((kind, detail)) => Some(Unless::known(kind, &detail)?),
-                    None => None,
-                };
-            }
-            Some((path, (hash, outcome)))
+            Some((path, (hash, entry.body)))
         })
         .collect()
 }
@@ -336,7 +437,8 @@ fn write_replacing(
     let mut out = std::io::BufWriter::new(tmp);
     write(&mut out)?;
     let tmp = out.into_inner().map_err(|e| e.into_error())?;
-    tmp.as_file().sync_all()?;
+    // Not synced to disk: a cache torn by a crash fails to parse, or to
+    // match, and is rebuilt; syncing 200 MB would cost seconds a scan.
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -393,17 +495,21 @@ mod tests {
 
         let cache = Cache::open(&dir, &root, &registry).expect("opens");
         assert_eq!(cache.start, Start::Loaded);
-        let hit = cache.get("a.py", &blake3::hash(b"a")).expect("a hit");
+        assert!(cache.take("a.py", &blake3::hash(b"a edited")).is_none());
+        let hit = cache.take("a.py", &blake3::hash(b"a")).expect("a hit");
         assert!(hit.from_cache);
         assert_eq!(hit.language, Some(Language::Python));
-        assert!(cache.get("a.py", &blake3::hash(b"a edited")).is_none());
-        assert!(cache.get("slow.py", &blake3::hash(b"slow")).is_none());
-        assert!(cache.get("bad.py", &blake3::hash(b"bad")).is_none());
+        assert!(
+            cache.take("a.py", &blake3::hash(b"a")).is_none(),
+            "taken once"
+        );
+        assert!(cache.take("slow.py", &blake3::hash(b"slow")).is_none());
+        assert!(cache.take("bad.py", &blake3::hash(b"bad")).is_none());
 
         // Another registry: nothing is reused.
         let fewer = registry.retain(|r| r.meta.id != "secret-fallback");
         let cache = Cache::open(&dir, &root, &fewer).expect("opens");
         assert_eq!(cache.start, Start::Outdated);
-        assert!(cache.get("a.py", &blake3::hash(b"a")).is_none());
+        assert!(cache.take("a.py", &blake3::hash(b"a")).is_none());
     }
 }

@@ -48,6 +48,8 @@ pub struct Note {
 /// (src/cache.rs), never into a report.
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileOutcome {
+    /// Kept in the cache in a form of their own (src/cache.rs).
+    #[serde(skip)]
     pub findings: Vec<Finding>,
     pub notes: Vec<Note>,
     pub skipped: Option<Skipped>,
@@ -172,7 +174,7 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits<'_>) ->
     let content_hash = blake3::hash(&bytes);
     if let Some(cached) = limits
         .cache
-        .and_then(|c| c.get(&file.rel_path, &content_hash))
+        .and_then(|c| c.take(&file.rel_path, &content_hash))
     {
         return cached;
     }
