@@ -2,7 +2,9 @@
 # Side-by-side timing: prodready (every rule family, every language) versus
 # ruff --select S, bandit and semgrep (5 local rules) when they are
 # installed, and ripgrep-like I/O floor (grep -r with 5 patterns), on one
-# tree. Prints wall seconds, CPU seconds and peak memory for each.
+# tree. Prints wall seconds, CPU seconds and peak memory for each; last,
+# prodready and ruff again with their result caches filled (the tree
+# unchanged since the previous run).
 #
 # usage: bench/compare.sh DIR [RUNS]   (RUNS: best of, default 3; slow tools run once)
 set -uo pipefail
@@ -45,5 +47,12 @@ if command -v semgrep >/dev/null; then
 fi
 if command -v bandit >/dev/null; then
   measure "bandit -r" 1 bandit -r -q "$dir"
+fi
+rm -rf "$work/prodready-cache" "$work/ruff-cache"
+"$bin" scan "$dir" --format json --fail-on none -q --cache-dir "$work/prodready-cache" >/dev/null 2>&1
+measure "prodready, cache filled" "$runs" "$bin" scan "$dir" --format json --fail-on none -q --cache-dir "$work/prodready-cache"
+if command -v ruff >/dev/null; then
+  ruff check --select S --exit-zero -q --cache-dir "$work/ruff-cache" "$dir" >/dev/null 2>&1
+  measure "ruff --select S, cache filled" "$runs" ruff check --select S --exit-zero -q --cache-dir "$work/ruff-cache" "$dir"
 fi
 awk 'NR==1 {base=$NF} {name=$0; sub(/ [^ ]+$/, "", name); if (NR > 1) printf "%s / prodready: %.1fx\n", name, $NF / base}' "$work/compare.txt"
