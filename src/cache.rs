@@ -248,11 +248,7 @@ impl Cache {
             stamp,
             stored: entries.len(),
             entries: Mutex::new(entries),
-            metas: registry
-                .rules
-                .iter()
-                .map(|r| (r.meta.id.clone(), r.meta.clone()))
-                .collect(),
+            metas: metas_of(registry),
             start,
         })
     }
@@ -307,16 +303,7 @@ impl Cache {
             }
             entries.remove(rel_path)?.1
         };
-        let body: StoredBody = serde_json::from_str(body.get()).ok()?;
-        let mut outcome = body.outcome;
-        outcome.findings = body
-            .findings
-            .into_iter()
-            .map(|f| {
-                let meta = self.metas.get(&f.rule_id)?;
-                f.restore(rel_path, meta)
-            })
-            .collect::<Option<Vec<Finding>>>()?;
+        let mut outcome = decode(&body, rel_path, &self.metas)?;
         outcome.content_hash = Some(*hash);
         outcome.from_cache = true;
         Some(outcome)
@@ -362,6 +349,49 @@ impl Cache {
         })
         .map_err(|e| format!("cannot write {}: {e}", self.file.display()))
     }
+}
+
+/// Parse a cache file's bytes and read back every entry as a scan would,
+/// whatever its key says; how many entries read back (the `cache_file`
+/// fuzz target, src/fuzzing.rs).
+pub fn read_back_all(data: &[u8], registry: &Registry) -> usize {
+    let Ok(stored) = serde_json::from_slice::<StoredFile>(data) else {
+        return 0;
+    };
+    let metas = metas_of(registry);
+    lookups(stored.entries)
+        .iter()
+        .filter_map(|(path, (_, body))| decode(body, path, &metas))
+        .count()
+}
+
+fn metas_of(registry: &Registry) -> HashMap<String, RuleMeta> {
+    registry
+        .rules
+        .iter()
+        .map(|r| (r.meta.id.clone(), r.meta.clone()))
+        .collect()
+}
+
+/// One entry's body as the outcome it was saved from; `None` when it is
+/// malformed, names a rule the registry lacks, or a withdrawing fact no
+/// check attaches.
+fn decode(
+    body: &RawValue,
+    rel_path: &str,
+    metas: &HashMap<String, RuleMeta>,
+) -> Option<FileOutcome> {
+    let body: StoredBody = serde_json::from_str(body.get()).ok()?;
+    let mut outcome = body.outcome;
+    outcome.findings = body
+        .findings
+        .into_iter()
+        .map(|f| {
+            let meta = metas.get(&f.rule_id)?;
+            f.restore(rel_path, meta)
+        })
+        .collect::<Option<Vec<Finding>>>()?;
+    Some(outcome)
 }
 
 /// Stored entries as lookups by path; one with a malformed hash is dropped.
@@ -495,6 +525,9 @@ mod tests {
 
         let cache = Cache::open(&dir, &root, &registry).expect("opens");
         assert_eq!(cache.start, Start::Loaded);
+        let bytes = std::fs::read(&cache.file).expect("cache file");
+        assert_eq!(read_back_all(&bytes, &registry), 1);
+        assert_eq!(read_back_all(&bytes[..bytes.len() / 2], &registry), 0);
         assert!(cache.take("a.py", &blake3::hash(b"a edited")).is_none());
         let hit = cache.take("a.py", &blake3::hash(b"a")).expect("a hit");
         assert!(hit.from_cache);

@@ -47,6 +47,13 @@ pub fn rule_file(data: &[u8]) {
     let _ = load_any("rules/fuzz/fuzz-rule.toml", &text);
 }
 
+/// A result cache file (src/cache.rs), every entry read back.
+pub fn cache_file(data: &[u8]) {
+    if let Some(registry) = registry() {
+        let _ = crate::cache::read_back_all(data, registry);
+    }
+}
+
 /// A prodready.toml (odd first byte) or pyproject.toml.
 pub fn config_file(data: &[u8]) {
     let Some((&selector, rest)) = data.split_first() else {

@@ -34,6 +34,11 @@ fn rule_file_regressions() {
 }
 
 #[test]
+fn cache_file_regressions() {
+    replay("cache_file", prodready::fuzzing::cache_file);
+}
+
+#[test]
 fn config_file_regressions() {
     replay("config_file", prodready::fuzzing::config_file);
 }
