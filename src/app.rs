@@ -127,7 +127,7 @@ fn scan_timed(
     let cache = args
         .cache_dir
         .as_deref()
-        .and_then(|dir| match Cache::open(dir, &base, registry) {
+        .and_then(|dir| match Cache::open(dir, path, registry) {
             Ok(cache) => Some(cache),
             Err(e) => {
                 eprintln!(

@@ -196,7 +196,9 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// Open (creating `dir` if needed) the cache of the scan of `root`.
+    /// Open (creating `dir` if needed) the cache of the scan of `root`, a
+    /// folder or a single file (each has a cache file of its own, so
+    /// scanning one file does not replace its folder's results).
     /// An error means no cache can be used at all; a cache file that is
     /// unreadable, outdated or corrupt gives an empty cache instead.
     pub fn open(dir: &Path, root: &Path, registry: &Registry) -> Result<Cache, String> {

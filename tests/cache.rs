@@ -227,3 +227,14 @@ fn the_scanned_folder_itself_is_refused_as_a_cache() {
     let after = fs::read_dir(&s.root).expect("root").flatten().count();
     assert_eq!(before, after, "nothing written into the scanned folder");
 }
+
+#[test]
+fn scanning_one_file_keeps_the_folder_results() {
+    let s = setup(INSECURE);
+    let (_, err) = cached(&s.root, &s.cache, "json");
+    let total = reused(&err).1;
+    let (_, err) = cached(&s.root.join("docker-compose.yml"), &s.cache, "json");
+    assert_eq!(reused(&err), (0, 1), "{err}");
+    let (_, err) = cached(&s.root, &s.cache, "json");
+    assert_eq!(reused(&err), (total, total), "{err}");
+}
