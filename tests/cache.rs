@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{copy_tree, prodready, INSECURE};
+use common::{copy_tree, prodready, INSECURE, TODO_RULE};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -161,25 +161,6 @@ fn a_corrupt_cache_file_is_rewritten_and_the_scan_goes_on() {
     assert_eq!(reused(&err).0, reused(&err).1, "{err}");
     assert_eq!(warm, fresh);
 }
-
-const TODO_RULE: &str = r#"
-id = "todo-comment"
-title = "TODO left in code"
-category = "maintainability"
-severity = "info"
-confidence = "high"
-cwe = []
-languages = ["python"]
-message = "TODO: $what"
-why = "Unfinished work."
-fix = "Finish it or file an issue."
-[[match]]
-regex = '#\s*TODO:?\s*(?P<what>.*)$'
-[[example]]
-language = "python"
-bad = "x = 1  # TODO: remove\n"
-good = "x = 1\n"
-"#;
 
 #[test]
 fn other_rules_do_not_reuse_results() {

@@ -142,25 +142,7 @@ fn invalid_rule_file_points_at_the_line() {
 #[test]
 fn extra_rule_folders_are_loaded() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let rule = r#"
-id = "todo-comment"
-title = "TODO left in code"
-category = "maintainability"
-severity = "info"
-confidence = "high"
-cwe = []
-languages = ["python"]
-message = "TODO: $what"
-why = "Unfinished work."
-fix = "Finish it or file an issue."
-[[match]]
-regex = '#\s*TODO:?\s*(?P<what>.*)$'
-[[example]]
-language = "python"
-bad = "x = 1  # TODO: remove\n"
-good = "x = 1\n"
-"#;
-    std::fs::write(dir.path().join("todo-comment.toml"), rule).expect("write");
+    std::fs::write(dir.path().join("todo-comment.toml"), common::TODO_RULE).expect("write");
     let project = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         project.path().join("app.py"),

@@ -50,3 +50,23 @@ pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// A user rule (info, Python, text pattern) for tests of `--rules` folders.
+pub const TODO_RULE: &str = r#"
+id = "todo-comment"
+title = "TODO left in code"
+category = "maintainability"
+severity = "info"
+confidence = "high"
+cwe = []
+languages = ["python"]
+message = "TODO: $what"
+why = "Unfinished work."
+fix = "Finish it or file an issue."
+[[match]]
+regex = '#\s*TODO:?\s*(?P<what>.*)$'
+[[example]]
+language = "python"
+bad = "x = 1  # TODO: remove\n"
+good = "x = 1\n"
+"#;
