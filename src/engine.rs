@@ -46,7 +46,7 @@ pub struct Note {
 
 /// What checking one file produced. Serialized only into the result cache
 /// (src/cache.rs), never into a report.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileOutcome {
     /// Kept in the cache in a form of their own (src/cache.rs).
     #[serde(skip)]
