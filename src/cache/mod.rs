@@ -15,157 +15,21 @@
 //! fresh scan writes. The cache is an optimisation only: one that cannot be
 //! read or written costs a warning, never a scan.
 
+mod stored;
+
 use crate::discover::{SkipReason, SourceFile};
 use crate::engine::FileOutcome;
-use crate::facts::{FactKind, Unless};
-use crate::finding::Finding;
-use crate::rules::meta::{Confidence, RuleMeta, Severity};
+use crate::rules::meta::RuleMeta;
 use crate::rules::Registry;
-use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-/// Bumped whenever the layout of a cache file changes.
-const FORMAT: u32 = 1;
-
-/// What a cache's results were computed with; a cache is used only when
-/// every field matches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Key {
-    format: u32,
-    version: String,
-    /// BLAKE3 of the prodready executable.
-    binary: String,
-    /// [`Registry::identity`].
-    rules: String,
-}
-
-/// The executable's size and modification time next to its hash, so the
-/// executable is hashed again only when one of them changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct BinaryStamp {
-    len: u64,
-    modified_secs: u64,
-    modified_nanos: u32,
-    hash: String,
-}
-
-/// A finding without what its rule says of all its findings (title, fix,
-/// category, CWE) or its entry's key (the path), plus what its report form
-/// leaves out (the match hash baselines count by, the withdrawing fact).
-#[derive(Serialize, Deserialize)]
-struct StoredFinding {
-    rule_id: String,
-    severity: Severity,
-    confidence: Confidence,
-    line: u32,
-    column: u32,
-    end_line: u32,
-    end_column: u32,
-    message: String,
-    snippet: String,
-    fingerprint: String,
-    suppressed: bool,
-    suppression_reason: Option<String>,
-    match_hash: String,
-    unless: Option<(FactKind, String)>,
-}
-
-impl StoredFinding {
-    fn new(f: &Finding) -> StoredFinding {
-        StoredFinding {
-            rule_id: f.rule_id.clone(),
-            severity: f.severity,
-            confidence: f.confidence,
-            line: f.line,
-            column: f.column,
-            end_line: f.end_line,
-            end_column: f.end_column,
-            message: f.message.clone(),
-            snippet: f.snippet.clone(),
-            fingerprint: f.fingerprint.clone(),
-            suppressed: f.suppressed,
-            suppression_reason: f.suppression_reason.clone(),
-            match_hash: f.match_hash.clone(),
-            unless: f.unless.map(|u| (u.kind, u.detail.to_string())),
-        }
-    }
-
-    /// The finding again, its rule's part from `meta`; `None` when the
-    /// withdrawing fact is not one a check attaches.
-    fn restore(self, path: &str, meta: &RuleMeta) -> Option<Finding> {
-        let unless = match self.unless {
-            Some((kind, detail)) => Some(Unless::known(kind, &detail)?),
-            None => None,
-        };
-        Some(Finding {
-            rule_id: self.rule_id,
-            title: meta.title.clone(),
-            severity: self.severity,
-            confidence: self.confidence,
-            category: meta.category,
-            cwe: meta.cwe.clone(),
-            path: path.to_string(),
-            line: self.line,
-            column: self.column,
-            end_line: self.end_line,
-            end_column: self.end_column,
-            message: self.message,
-            snippet: self.snippet,
-            fingerprint: self.fingerprint,
-            fix: meta.fix.clone(),
-            suppressed: self.suppressed,
-            suppression_reason: self.suppression_reason,
-            match_hash: self.match_hash,
-            unless,
-        })
-    }
-}
-
-/// One file's results as stored.
-#[derive(Deserialize)]
-struct StoredBody {
-    outcome: FileOutcome,
-    findings: Vec<StoredFinding>,
-}
-
-/// A file's entry as read: the body stays text until the file is reached
-/// (held as text, 100,000 files' results take a third of the memory they
-/// take parsed, and the workers parse them in parallel).
-#[derive(Deserialize)]
-struct StoredEntry {
-    hash: String,
-    body: Box<RawValue>,
-}
-
-#[derive(Deserialize)]
-struct StoredFile {
-    key: Key,
-    stamp: BinaryStamp,
-    entries: HashMap<String, StoredEntry>,
-}
-
-#[derive(Serialize)]
-struct BodyOut<'a> {
-    outcome: &'a FileOutcome,
-    findings: Vec<StoredFinding>,
-}
-
-#[derive(Serialize)]
-struct EntryOut<'a> {
-    hash: String,
-    body: BodyOut<'a>,
-}
-
-#[derive(Serialize)]
-struct FileOut<'a> {
-    key: &'a Key,
-    stamp: &'a BinaryStamp,
-    entries: BTreeMap<&'a str, EntryOut<'a>>,
-}
+use stored::{
+    decode, lookups, metas_of, BinaryStamp, BodyOut, EntryOut, FileOut, Key, StoredFile,
+    StoredFinding, FORMAT,
+};
 
 /// Why a cache held nothing to reuse, for the line the scan prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -365,46 +229,6 @@ pub fn read_back_all(data: &[u8], registry: &Registry) -> usize {
         .iter()
         .filter_map(|(path, (_, body))| decode(body, path, &metas))
         .count()
-}
-
-fn metas_of(registry: &Registry) -> HashMap<String, RuleMeta> {
-    registry
-        .rules
-        .iter()
-        .map(|r| (r.meta.id.clone(), r.meta.clone()))
-        .collect()
-}
-
-/// One entry's body as the outcome it was saved from; `None` when it is
-/// malformed, names a rule the registry lacks, or a withdrawing fact no
-/// check attaches.
-fn decode(
-    body: &RawValue,
-    rel_path: &str,
-    metas: &HashMap<String, RuleMeta>,
-) -> Option<FileOutcome> {
-    let body: StoredBody = serde_json::from_str(body.get()).ok()?;
-    let mut outcome = body.outcome;
-    outcome.findings = body
-        .findings
-        .into_iter()
-        .map(|f| {
-            let meta = metas.get(&f.rule_id)?;
-            f.restore(rel_path, meta)
-        })
-        .collect::<Option<Vec<Finding>>>()?;
-    Some(outcome)
-}
-
-/// Stored entries as lookups by path; one with a malformed hash is dropped.
-fn lookups(stored: HashMap<String, StoredEntry>) -> HashMap<String, (blake3::Hash, Box<RawValue>)> {
-    stored
-        .into_iter()
-        .filter_map(|(path, entry)| {
-            let hash = blake3::Hash::from_hex(&entry.hash).ok()?;
-            Some((path, (hash, entry.body)))
-        })
-        .collect()
 }
 
 /// The running executable's stamp; its hash is taken from `previous` when
