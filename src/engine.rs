@@ -63,7 +63,8 @@ pub struct FileOutcome {
     /// The per-file time budget ran out: findings may be incomplete.
     #[serde(skip)]
     pub timed_out: bool,
-    /// The BLAKE3 hash of the file's bytes, when they could be read.
+    /// The BLAKE3 hash of the file's bytes, when they were read for a scan
+    /// with a result cache.
     #[serde(skip)]
     pub content_hash: Option<blake3::Hash>,
     /// Taken from the result cache rather than checked.
@@ -171,15 +172,13 @@ pub fn check_file(file: &SourceFile, registry: &Registry, limits: Limits<'_>) ->
         Ok(b) => b,
         Err(e) => return skip(file, SkipReason::Unreadable, e.to_string()),
     };
-    let content_hash = blake3::hash(&bytes);
-    if let Some(cached) = limits
-        .cache
-        .and_then(|c| c.take(&file.rel_path, &content_hash))
-    {
+    // Hashed only for the cache, which stores and finds results by it.
+    let content_hash = limits.cache.map(|cache| (cache, blake3::hash(&bytes)));
+    if let Some(cached) = content_hash.and_then(|(cache, hash)| cache.take(&file.rel_path, &hash)) {
         return cached;
     }
     let mut outcome = check_bytes(file, bytes, registry, limits, started);
-    outcome.content_hash = Some(content_hash);
+    outcome.content_hash = content_hash.map(|(_, hash)| hash);
     outcome
 }
 
