@@ -27,6 +27,7 @@ static AUTH_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static VIEW_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| re(r"(APIView|ViewSet|View|API|Api|Resource)$"));
+static MODEL_ATTR: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*(model|queryset)\s*="));
 static EMPTY_THROTTLE: LazyLock<Regex> =
     LazyLock::new(|| re(r"throttle_classes\s*=\s*(\[\s*\]|\(\s*\))"));
 static STOCK_VIEW: LazyLock<Regex> = LazyLock::new(|| {
@@ -63,8 +64,13 @@ pub(super) fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
         return;
     }
     let stem = VIEW_SUFFIX.replace(&name_text, "").to_string();
-    // A bare `Token` view is a login only outside CRUD viewsets.
-    if stem.eq_ignore_ascii_case("token") && bases.contains("ViewSet") {
+    // A bare `Token` view is a login only outside CRUD viewsets, and a
+    // token viewset over a model (`model =`, `queryset =`) manages stored
+    // tokens for a signed-in user: it issues none for credentials.
+    if bases.contains("ViewSet")
+        && (stem.eq_ignore_ascii_case("token")
+            || (stem.to_ascii_lowercase().ends_with("token") && MODEL_ATTR.is_match(&body_text)))
+    {
         return;
     }
     if !(AUTH_CLASS.is_match(&stem) || has_code_word(&stem))

@@ -142,6 +142,10 @@ pub fn is_secret_name(name: &str) -> bool {
         "description",
         "help",
         "title",
+        // `PASSWORD_RESET_TEMPLATE = "reset.html"`: a form or mail template.
+        "template",
+        "templates",
+        "tpl",
         "arn",
         "region",
         "limit",
@@ -406,6 +410,8 @@ mod tests {
             "PLACEHOLDER_TOKEN",
             "EXAMPLE_API_KEY",
             "fakePassword",
+            "PASSWORD_REQUIRED_TEMPLATE",
+            "apiKeyTpl",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
