@@ -17,6 +17,7 @@ use crate::paths::is_test_path;
 use crate::redact;
 use crate::rules::{MatcherKind, Registry, Rule, TestFilePolicy};
 use crate::suppress;
+use crate::test_code::TestCode;
 use crate::timings::{Stage, Timings};
 use ast_grep_core::matcher::MatcherExt;
 use ast_grep_core::tree_sitter::StrDoc;
@@ -422,12 +423,19 @@ pub fn check_parsed_until(
         }
     }
 
-    let mut findings = to_findings(file, registry, in_tests, hits);
+    // Test code in a source file (a Rust test module) gets the policy a
+    // test file gets; in a test file, rules that skip tests never ran.
+    let test_code = TestCode::of(file, in_tests);
+    hits.retain(|(idx, hit)| {
+        registry.rules[*idx].test_files != TestFilePolicy::Skip
+            || !test_code.covers(hit.start, hit.end)
+    });
+    let mut findings = to_findings(file, registry, &test_code, hits);
     let audit = suppress::apply(file, registry, &mut findings);
     // After a timeout some suppressions look unused only because their rule
     // never ran: do not report them.
     if only.is_none() && complete {
-        findings.extend(to_findings(file, registry, in_tests, audit));
+        findings.extend(to_findings(file, registry, &test_code, audit));
     }
     if audit_only {
         findings.retain(|f| f.rule_id == suppress::RULE_ID);
@@ -569,7 +577,7 @@ fn regex_hit(rule: &Rule, mi: usize, re: &regex::Regex, caps: &regex::Captures<'
 fn to_findings(
     file: &ParsedFile,
     registry: &Registry,
-    in_tests: bool,
+    test_code: &TestCode,
     mut hits: Vec<(usize, Hit)>,
 ) -> Vec<Finding> {
     hits.sort_by_key(|(r, h)| (h.start, h.end, *r));
@@ -587,8 +595,8 @@ fn to_findings(
     for (ri, hit) in hits {
         let rule = &registry.rules[ri];
         let mut severity = hit.severity.unwrap_or(rule.meta.severity);
-        // Rules that skip test files never ran on this one (`wanted`).
-        if in_tests && rule.test_files == TestFilePolicy::Lower {
+        // Hits of rules that skip test code are gone by now.
+        if rule.test_files == TestFilePolicy::Lower && test_code.covers(hit.start, hit.end) {
             severity = severity.lowered();
         }
         let text = &file.text;

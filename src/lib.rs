@@ -38,5 +38,6 @@ pub mod ruletest;
 pub mod score;
 pub mod settings;
 pub mod suppress;
+pub mod test_code;
 pub mod timings;
 pub mod workloads;

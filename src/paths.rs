@@ -20,7 +20,9 @@ pub fn is_test_path(rel: &str) -> bool {
                 | "__mocks__"
                 | "testdata"
                 | "e2e"
-        )
+        ) || ["_tests", "-tests", "_test", "-test"]
+            .iter()
+            .any(|suffix| s.ends_with(suffix))
     }) {
         return true;
     }
@@ -29,6 +31,8 @@ pub fn is_test_path(rel: &str) -> bool {
         // Django's default test module, and a package's shared test base.
         || file == "tests.py"
         || file == "test.py"
+        // Rust's `#[cfg(test)] mod tests;` kept in a file of its own.
+        || file == "tests.rs"
         || file.ends_with("_test.py")
         || file.ends_with("_tests.py")
         || file.ends_with("_test.rs")
@@ -61,6 +65,13 @@ mod tests {
         assert!(!is_test_path("src/contest.ts"));
         assert!(is_test_path("polls/tests.py") && is_test_path("hc/test.py"));
         assert!(!is_test_path("app/latest.py"));
+        // Folders of API, integration and end-to-end tests.
+        assert!(is_test_path("api_tests/src/shared.ts"));
+        assert!(is_test_path("integration-tests/checkout.spec.ts"));
+        assert!(is_test_path("services/load_test/locustfile.py"));
+        assert!(!is_test_path("contests/api.py"));
+        // Rust's `#[cfg(test)] mod tests;` in a file of its own.
+        assert!(is_test_path("src/ledger/tests.rs"));
     }
 
     #[test]
