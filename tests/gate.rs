@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{prodready, HARDENED, INSECURE};
+use common::{prodready, HARDENED, INSECURE, TODO_RULE};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -632,23 +632,7 @@ fn config_rule_folders_are_relative_to_the_file() {
     write(
         root,
         "ci/rules/todo-comment.toml",
-        r#"id = "todo-comment"
-title = "TODO left in code"
-category = "maintainability"
-severity = "high"
-confidence = "high"
-cwe = []
-languages = ["python"]
-message = "TODO: $what"
-why = "Unfinished work."
-fix = "Finish it."
-[[match]]
-regex = '#\s*TODO:?\s*(?P<what>.*)$'
-[[example]]
-language = "python"
-bad = "x = 1  # TODO: remove\n"
-good = "x = 1\n"
-"#,
+        &TODO_RULE.replace("severity = \"info\"", "severity = \"high\""),
     );
     write(root, "prodready.toml", "[rules]\npaths = [\"ci/rules\"]\n");
     write(
