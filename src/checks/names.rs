@@ -146,6 +146,11 @@ pub fn is_secret_name(name: &str) -> bool {
         "template",
         "templates",
         "tpl",
+        // `PASSWORD_CHARSET = "abc...789"`: what generated secrets are made of.
+        "charset",
+        "chars",
+        "characters",
+        "alphabet",
         "arn",
         "region",
         "limit",
@@ -412,6 +417,8 @@ mod tests {
             "fakePassword",
             "PASSWORD_REQUIRED_TEMPLATE",
             "apiKeyTpl",
+            "GENERATE_PASSWORD_CHARSET",
+            "TOKEN_ALPHABET",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
