@@ -3,6 +3,7 @@
 //! coverage, explicit `any` in TypeScript, test files versus source files.
 
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::parse::ParsedFile;
 use crate::paths::is_test_path;
 use serde::{Deserialize, Serialize};
@@ -99,13 +100,13 @@ pub fn measure(file: &ParsedFile) -> FileMetrics {
         Language::Python => {
             for node in nodes.of_kind("function_definition") {
                 let name = node
-                    .field("name")
+                    .field_of("name")
                     .map(|n| n.text().to_string())
                     .unwrap_or_default();
                 let public =
                     !name.starts_with('_') || (name.starts_with("__") && name.ends_with("__"));
-                let typed = node.field("return_type").is_some()
-                    && node.field("parameters").is_none_or(|params| {
+                let typed = node.field_of("return_type").is_some()
+                    && node.field_of("parameters").is_none_or(|params| {
                         params.children().filter(|p| p.is_named()).all(|p| {
                             let k = p.kind();
                             let text = p.text();
@@ -118,7 +119,7 @@ pub fn measure(file: &ParsedFile) -> FileMetrics {
                         })
                     });
                 let documented = node
-                    .field("body")
+                    .field_of("body")
                     .and_then(|b| b.children().find(|c| c.is_named()))
                     .is_some_and(|first| {
                         first.kind() == "expression_statement"

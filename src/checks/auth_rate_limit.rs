@@ -23,6 +23,7 @@ use super::idwords::ident_words;
 use super::limits_common::{py_kwarg, py_positional, strip_quotes, N};
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -193,11 +194,11 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
         || text.contains("default_limits")
         || BLUEPRINT_LIMIT.is_match(text)
         || nodes.of_kind("call").any(|n| {
-            n.field("function").is_some_and(|f| {
+            n.field_of("function").is_some_and(|f| {
                 let f = f.text();
                 f.ends_with("APIRouter") || f.ends_with("FastAPI") || f.ends_with("Blueprint")
             }) && n
-                .field("arguments")
+                .field_of("arguments")
                 .is_some_and(|a| LIMIT_WORD.is_match(&a.text()))
         })
     {
@@ -223,7 +224,7 @@ pub(super) fn decorators_of<'r>(def: &N<'r>) -> Vec<N<'r>> {
 }
 
 fn py_function(def: &N<'_>, is_django: bool, out: &mut Vec<Hit>) {
-    let Some(name) = def.field("name").map(|n| n.text().to_string()) else {
+    let Some(name) = def.field_of("name").map(|n| n.text().to_string()) else {
         return;
     };
     let decorators = decorators_of(def);
@@ -238,7 +239,7 @@ fn py_function(def: &N<'_>, is_django: bool, out: &mut Vec<Hit>) {
             continue;
         };
         let func = call
-            .field("function")
+            .field_of("function")
             .map(|f| f.text().to_string())
             .unwrap_or_default();
         let attr = func.rsplit('.').next().unwrap_or("").to_string();
@@ -286,17 +287,17 @@ fn py_function(def: &N<'_>, is_django: bool, out: &mut Vec<Hit>) {
         return;
     }
     let params = def
-        .field("parameters")
+        .field_of("parameters")
         .map(|p| p.text().to_string())
         .unwrap_or_default();
     let body = def
-        .field("body")
+        .field_of("body")
         .map(|b| b.text().to_string())
         .unwrap_or_default();
     if limited || LIMIT_WORD.is_match(&params) || BODY_LIMIT.is_match(&body) {
         return;
     }
-    let report = def.field("name").map_or(def.range(), |n| n.range());
+    let report = def.field_of("name").map_or(def.range(), |n| n.range());
     if let Some((method, path, start)) = route {
         let trivial = path.is_empty() || path == "/";
         let matched = if trivial {
@@ -333,7 +334,7 @@ fn py_function(def: &N<'_>, is_django: bool, out: &mut Vec<Hit>) {
     }
     // Django / DRF function views: `def login_view(request)` handling a POST.
     let first_param = def
-        .field("parameters")
+        .field_of("parameters")
         .and_then(|p| p.named_children().next())
         .map(|p| p.text().to_string())
         .unwrap_or_default();

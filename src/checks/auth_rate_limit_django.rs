@@ -10,6 +10,7 @@ use super::auth_rate_limit::{
 };
 use super::limits_common::{py_positional, strip_quotes, N};
 use super::Hit;
+use crate::parse::fields::FieldOf;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
 use regex::Regex;
@@ -43,19 +44,19 @@ fn re_plain_resource(bases: &str) -> bool {
 }
 
 pub(super) fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
-    let Some(name) = class.field("name") else {
+    let Some(name) = class.field_of("name") else {
         return;
     };
     let name_text = name.text().to_string();
     let bases = class
-        .field("superclasses")
+        .field_of("superclasses")
         .map(|s| s.text().to_string())
         .unwrap_or_default();
     if !VIEW_BASE.is_match(&bases) {
         return;
     }
     let body_text = class
-        .field("body")
+        .field_of("body")
         .map(|b| b.text().to_string())
         .unwrap_or_default();
     // Flask-RESTful / MethodView / Starlette endpoints: only POST handlers.
@@ -80,7 +81,7 @@ pub(super) fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
         return;
     }
     let body = class
-        .field("body")
+        .field_of("body")
         .map(|b| b.text().to_string())
         .unwrap_or_default();
     let disabled = EMPTY_THROTTLE.is_match(&body);
@@ -114,7 +115,7 @@ pub(super) fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
 /// `path("login/", auth_views.LoginView.as_view())` and friends in urls.py.
 pub(super) fn django_url(file: &ParsedFile, call: &N<'_>, out: &mut Vec<Hit>) {
     let func = call
-        .field("function")
+        .field_of("function")
         .map(|f| f.text().to_string())
         .unwrap_or_default();
     if !matches!(func.as_str(), "path" | "re_path" | "url") {

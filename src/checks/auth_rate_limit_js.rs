@@ -8,6 +8,7 @@ use super::auth_rate_limit::{is_auth_path, purpose, re, updates_allowed, BODY_LI
 use super::limits_common::{js_args, strip_quotes, N};
 use super::Hit;
 use crate::facts::{FactKind, Unless};
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
@@ -44,15 +45,15 @@ fn is_limiter_arg(a: &N<'_>) -> bool {
 /// usually live in other files.
 pub fn app_wide_limiter(call: &N<'_>) -> bool {
     let Some(f) = call
-        .field("function")
+        .field_of("function")
         .filter(|f| f.kind() == "member_expression")
     else {
         return false;
     };
-    let app = f.field("object").is_some_and(|o| {
+    let app = f.field_of("object").is_some_and(|o| {
         o.kind() == "identifier" && matches!(o.text().as_ref(), "app" | "server" | "application")
     });
-    if !app || f.field("property").is_none_or(|p| p.text() != "use") {
+    if !app || f.field_of("property").is_none_or(|p| p.text() != "use") {
         return false;
     }
     let args = js_args(call);
@@ -98,9 +99,9 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
     // App-wide: app.use(rateLimit(...)), fastify.register(rateLimit, ...).
     let global = nodes.of_kind("call_expression").any(|n| {
-        n.field("function").is_some_and(|f| {
+        n.field_of("function").is_some_and(|f| {
             f.kind() == "member_expression"
-                && f.field("property")
+                && f.field_of("property")
                     .is_some_and(|p| matches!(p.text().as_ref(), "use" | "register"))
         }) && js_args(&n)
             .iter()
@@ -143,14 +144,14 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
 /// `export const POST = async (req) => ...` (a function, not a wrapper
 /// call such as `withRateLimit(handler)`, nor a re-export).
 fn post_handler<'r>(nodes: &NodeIndex<'r>) -> Option<N<'r>> {
-    let named_post = |n: &N<'_>| n.field("name").is_some_and(|x| x.text() == "POST");
+    let named_post = |n: &N<'_>| n.field_of("name").is_some_and(|x| x.text() == "POST");
     nodes
         .of_kind("function_declaration")
         .find(named_post)
         .or_else(|| {
             nodes.of_kind("variable_declarator").find(|d| {
                 named_post(d)
-                    && d.field("value").is_some_and(|v| {
+                    && d.field_of("value").is_some_and(|v| {
                         matches!(
                             v.kind().as_ref(),
                             "arrow_function" | "function_expression" | "function"
@@ -182,21 +183,21 @@ fn result_is_used(call: &N<'_>) -> bool {
         | "arguments"
         | "yield_expression" => true,
         "member_expression" => parent
-            .field("property")
+            .field_of("property")
             .is_some_and(|p| matches!(p.text().as_ref(), "then" | "catch" | "finally")),
         _ => false,
     }
 }
 
 fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
-    let Some(func) = call.field("function") else {
+    let Some(func) = call.field_of("function") else {
         return;
     };
     if func.kind() != "member_expression" {
         return;
     }
     let method = func
-        .field("property")
+        .field_of("property")
         .map(|p| p.text().to_string())
         .unwrap_or_default();
     if !matches!(method.as_str(), "post" | "put" | "patch" | "all") {
@@ -204,7 +205,7 @@ fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
     }
     // HTTP clients (`axios.post('/login', body)`) are not routes.
     let receiver = func
-        .field("object")
+        .field_of("object")
         .filter(|o| matches!(o.kind().as_ref(), "identifier" | "member_expression"))
         .map(|o| o.text().to_string())
         .unwrap_or_default();
@@ -229,15 +230,15 @@ fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
         ),
         _ => {
             // router.route('/login').post(handler), possibly after .get(...)
-            let mut obj = func.field("object");
+            let mut obj = func.field_of("object");
             let mut found = None;
             while let Some(o) = obj {
                 if o.kind() != "call_expression" {
                     break;
                 }
-                let f = o.field("function");
+                let f = o.field_of("function");
                 if f.as_ref()
-                    .and_then(|f| f.field("property"))
+                    .and_then(|f| f.field_of("property"))
                     .is_some_and(|p| p.text() == "route")
                 {
                     found = js_args(&o)
@@ -245,7 +246,7 @@ fn js_route_call(call: &N<'_>, out: &mut Vec<Hit>) {
                         .map(|a| (strip_quotes(&a.text()).to_string(), a.range().start));
                     break;
                 }
-                obj = f.and_then(|f| f.field("object"));
+                obj = f.and_then(|f| f.field_of("object"));
             }
             match found {
                 Some((p, start)) => (p, &args[..], start),

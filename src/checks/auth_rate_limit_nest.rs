@@ -12,6 +12,7 @@ use super::limits_common::{js_obj_get, N};
 use super::nest::{class_decorators, class_of, deco_call, method_decorators, route_paths};
 use super::Hit;
 use crate::facts::{FactKind, Unless};
+use crate::parse::fields::FieldOf;
 use crate::rules::meta::Confidence;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -76,7 +77,7 @@ pub(super) fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
         return;
     };
     let name = def
-        .field("name")
+        .field_of("name")
         .map(|n| n.text().to_string())
         .unwrap_or_default();
     let shown = if named {
@@ -97,7 +98,7 @@ pub(super) fn nest_method(def: &N<'_>, out: &mut Vec<Hit>) {
     let class_text: String = class_decos.iter().map(|d| d.text().to_string()).collect();
     let class_name = class
         .as_ref()
-        .and_then(|c| c.field("name"))
+        .and_then(|c| c.field_of("name"))
         .map(|n| n.text().to_string())
         .unwrap_or_default();
     if NOT_AUTH.is_match(&class_name) || NOT_AUTH.is_match(&class_text) {

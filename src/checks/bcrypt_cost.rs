@@ -10,6 +10,7 @@ use super::localflow::{reaching_writes, N};
 use super::pyimports::Imports;
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 
 pub struct BcryptCost;
 
@@ -68,10 +69,10 @@ fn integer(e: &N<'_>, depth: usize) -> Option<u32> {
     // `Number(process.env.SALT_ROUNDS) || 8`: the fallback is what runs when
     // the variable is missing.
     if matches!(e.kind().as_ref(), "binary_expression" | "boolean_operator")
-        && e.field("operator")
+        && e.field_of("operator")
             .is_some_and(|o| matches!(o.text().as_ref(), "||" | "??" | "or"))
     {
-        return integer(&e.field("right")?, depth + 1);
+        return integer(&e.field_of("right")?, depth + 1);
     }
     if e.kind() == "parenthesized_expression" {
         return integer(&e.named_children().next()?, depth + 1);
@@ -97,13 +98,13 @@ fn in_test_code(node: &N<'_>) -> bool {
                 | "class_declaration"
                 | "method_definition"
         ) && a
-            .field("name")
+            .field_of("name")
             .is_some_and(|n| n.text().to_ascii_lowercase().contains("test"))
     })
 }
 
 fn arg<'r>(call: &N<'r>, pos: usize, keyword: &[&str]) -> Option<N<'r>> {
-    let list = call.field("arguments")?;
+    let list = call.field_of("arguments")?;
     let mut positional = list
         .named_children()
         .filter(|a| !matches!(a.kind().as_ref(), "keyword_argument" | "comment"));
@@ -114,15 +115,15 @@ fn arg<'r>(call: &N<'r>, pos: usize, keyword: &[&str]) -> Option<N<'r>> {
         .named_children()
         .filter(|a| a.kind() == "keyword_argument")
         .find(|a| {
-            a.field("name")
+            a.field_of("name")
                 .is_some_and(|n| keyword.contains(&n.text().as_ref()))
         })
-        .and_then(|a| a.field("value"));
+        .and_then(|a| a.field_of("value"));
     found
 }
 
 fn python<'r>(node: &N<'r>, imports: &Imports) -> Option<(String, N<'r>, u32)> {
-    let f = node.field("function")?;
+    let f = node.field_of("function")?;
     let text = f.text().to_string();
     let resolved = imports.resolve(&text);
     if resolved == "bcrypt.gensalt" {
@@ -142,8 +143,8 @@ fn python<'r>(node: &N<'r>, imports: &Imports) -> Option<(String, N<'r>, u32)> {
     if f.kind() != "attribute" {
         return None;
     }
-    let method = f.field("attribute")?.text().to_string();
-    let object = f.field("object")?;
+    let method = f.field_of("attribute")?.text().to_string();
+    let object = f.field_of("object")?;
     let object_resolved = imports.resolve(&object.text());
     match method.as_str() {
         "using"
@@ -167,14 +168,14 @@ fn python<'r>(node: &N<'r>, imports: &Imports) -> Option<(String, N<'r>, u32)> {
 }
 
 fn javascript<'r>(node: &N<'r>) -> Option<(String, N<'r>, u32)> {
-    let f = node.field("function")?;
+    let f = node.field_of("function")?;
     let method = match f.kind().as_ref() {
         "member_expression" => {
-            let object = f.field("object")?.text().to_ascii_lowercase();
+            let object = f.field_of("object")?.text().to_ascii_lowercase();
             if !object.contains("bcrypt") {
                 return None;
             }
-            f.field("property")?.text().to_string()
+            f.field_of("property")?.text().to_string()
         }
         "identifier" => f.text().to_string(),
         _ => return None,
@@ -185,7 +186,7 @@ fn javascript<'r>(node: &N<'r>) -> Option<(String, N<'r>, u32)> {
         _ => return None,
     };
     let cost = node
-        .field("arguments")?
+        .field_of("arguments")?
         .named_children()
         .filter(|a| a.kind() != "comment")
         .nth(pos)?;
@@ -196,7 +197,7 @@ fn javascript<'r>(node: &N<'r>) -> Option<(String, N<'r>, u32)> {
 }
 
 fn rust<'r>(node: &N<'r>) -> Option<(String, N<'r>, u32)> {
-    let f = node.field("function")?;
+    let f = node.field_of("function")?;
     if !matches!(f.kind().as_ref(), "scoped_identifier" | "identifier") {
         return None;
     }
@@ -217,7 +218,7 @@ fn rust<'r>(node: &N<'r>) -> Option<(String, N<'r>, u32)> {
         return None;
     }
     let cost = node
-        .field("arguments")?
+        .field_of("arguments")?
         .named_children()
         .filter(|a| !matches!(a.kind().as_ref(), "line_comment" | "block_comment"))
         .nth(1)?;

@@ -11,6 +11,7 @@
 use super::limits_common::{js_args, py_kwarg, strip_quotes, N};
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -78,7 +79,7 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     for node in nodes.of_kinds(&["call", "pair", "assignment"]) {
         match node.kind().as_ref() {
             "call" => {
-                let Some(func) = node.field("function") else {
+                let Some(func) = node.field_of("function") else {
                     continue;
                 };
                 let name = func.text().rsplit('.').next().unwrap_or("").to_string();
@@ -114,7 +115,7 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
             }
             // SQLALCHEMY_ENGINE_OPTIONS = {"max_overflow": -1}
             "pair" => {
-                let (Some(k), Some(v)) = (node.field("key"), node.field("value")) else {
+                let (Some(k), Some(v)) = (node.field_of("key"), node.field_of("value")) else {
                     continue;
                 };
                 if k.kind() != "string" {
@@ -133,7 +134,7 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
             }
             // Flask-SQLAlchemy 2.x settings
             "assignment" => {
-                let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
+                let (Some(l), Some(r)) = (node.field_of("left"), node.field_of("right")) else {
                     continue;
                 };
                 let key = match l.text().as_ref() {
@@ -160,8 +161,8 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
 fn js(nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     for node in nodes.of_kinds(&["new_expression", "call_expression"]) {
         let ctor = match node.kind().as_ref() {
-            "new_expression" => node.field("constructor").map(|c| c.text().to_string()),
-            "call_expression" => node.field("function").map(|c| c.text().to_string()),
+            "new_expression" => node.field_of("constructor").map(|c| c.text().to_string()),
+            "call_expression" => node.field_of("function").map(|c| c.text().to_string()),
             _ => None,
         };
         let Some(ctor) = ctor else { continue };
@@ -173,7 +174,7 @@ fn js(nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
             continue;
         };
         for pair in obj.children().filter(|c| c.kind() == "pair") {
-            let (Some(k), Some(v)) = (pair.field("key"), pair.field("value")) else {
+            let (Some(k), Some(v)) = (pair.field_of("key"), pair.field_of("value")) else {
                 continue;
             };
             let key = strip_quotes(&k.text()).to_string();
@@ -244,10 +245,10 @@ fn waits(options: &N<'_>) -> bool {
         .children()
         .filter(|c| c.kind() == "pair")
         .filter(|p| {
-            p.field("key")
+            p.field_of("key")
                 .is_some_and(|k| strip_quotes(&k.text()) == "waitForConnections")
         })
-        .filter_map(|p| p.field("value"))
+        .filter_map(|p| p.field_of("value"))
         .all(|v| !matches!(v.text().trim(), "false" | "0" | "null"))
 }
 

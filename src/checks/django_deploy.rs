@@ -12,6 +12,7 @@
 
 use super::settings_flags::is_dev_settings_path;
 use super::{Check, Hit};
+use crate::parse::fields::FieldOf;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
 
@@ -71,7 +72,9 @@ impl Check for DjangoDeploy {
         for node in nodes.of_kinds(&["assignment", "import_from_statement", "import_statement"]) {
             match node.kind().as_ref() {
                 "assignment" => {
-                    if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
+                    if let (Some(left), Some(right)) =
+                        (node.field_of("left"), node.field_of("right"))
+                    {
                         if left.kind() == "identifier" {
                             assigned.push((
                                 left.text().to_string(),

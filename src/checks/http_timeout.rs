@@ -14,6 +14,7 @@ use super::limits_common::{py_has_kw_splat, py_kwarg, py_positional};
 use super::pyimports::Imports;
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -108,8 +109,8 @@ fn bound_names(
     let mut names = Vec::new();
     for node in nodes.of_kinds(&["assignment", "as_pattern"]) {
         let (target, value) = match node.kind().as_ref() {
-            "assignment" => (node.field("left"), node.field("right")),
-            "as_pattern" => (node.field("alias"), node.child(0)),
+            "assignment" => (node.field_of("left"), node.field_of("right")),
+            "as_pattern" => (node.field_of("alias"), node.child(0)),
             _ => continue,
         };
         let (Some(target), Some(value)) = (target, value) else {
@@ -118,7 +119,7 @@ fn bound_names(
         if value.kind() != "call" {
             continue;
         }
-        let Some(func) = value.field("function") else {
+        let Some(func) = value.field_of("function") else {
             continue;
         };
         if ctors.contains(&imports.resolve(&func.text()).as_str()) {
@@ -135,11 +136,11 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let imports = Imports::collect(nodes);
     let session_default = SESSION_DEFAULT.is_match(&file.text)
         || nodes.of_kind("class_definition").any(|c| {
-            c.field("superclasses").is_some_and(|s| {
+            c.field_of("superclasses").is_some_and(|s| {
                 let s = s.text();
                 s.contains("Session") || s.contains("HTTPAdapter")
             }) && c
-                .field("body")
+                .field_of("body")
                 .is_some_and(|b| b.text().contains("timeout"))
         });
     let socket_default = file.text.contains("setdefaulttimeout(");
@@ -158,7 +159,7 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let mut pending: BTreeMap<usize, (Range<usize>, String)> = BTreeMap::new();
 
     for call in nodes.of_kind("call") {
-        let Some(func) = call.field("function") else {
+        let Some(func) = call.field_of("function") else {
             continue;
         };
         let func_text = func.text().split_whitespace().collect::<String>();
@@ -168,8 +169,8 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
         let splat = py_has_kw_splat(&call);
         let (obj, method) = match func.kind().as_ref() {
             "attribute" => (
-                func.field("object").map(|o| o.text().to_string()),
-                func.field("attribute").map(|a| a.text().to_string()),
+                func.field_of("object").map(|o| o.text().to_string()),
+                func.field_of("attribute").map(|a| a.text().to_string()),
             ),
             _ => (None, None),
         };
@@ -193,9 +194,9 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
             }
         }
         // Session objects.
-        let direct_session = func.field("object").is_some_and(|o| {
+        let direct_session = func.field_of("object").is_some_and(|o| {
             o.kind() == "call"
-                && o.field("function").is_some_and(|f| {
+                && o.field_of("function").is_some_and(|f| {
                     imports.resolve(&f.text()) == "requests.Session"
                         || imports.resolve(&f.text()) == "requests.session"
                 })
@@ -313,15 +314,15 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
                 ));
             }
             "aiohttp.ClientTimeout" => {
-                let args = call.field("arguments");
+                let args = call.field_of("arguments");
                 let set = args
                     .map(|a| {
                         a.children().any(|c| {
                             c.kind() == "keyword_argument"
-                                && c.field("name").is_some_and(|n| {
+                                && c.field_of("name").is_some_and(|n| {
                                     matches!(n.text().as_ref(), "total" | "sock_read")
                                 })
-                                && c.field("value").is_some_and(|v| v.text() != "None")
+                                && c.field_of("value").is_some_and(|v| v.text() != "None")
                         }) || a.children().any(|c| c.kind() == "dictionary_splat")
                     })
                     .unwrap_or(true);

@@ -10,6 +10,7 @@ use super::limits_common::{
 };
 use super::Hit;
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
@@ -128,7 +129,7 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     // A local function or variable named `fetch` shadows the global one.
     let own_fetch = (nodes
         .of_kinds(&["function_declaration", "variable_declarator"])
-        .any(|n| n.field("name").is_some_and(|x| x.text() == "fetch"))
+        .any(|n| n.field_of("name").is_some_and(|x| x.text() == "fetch"))
         && !node_fetch.contains("fetch"))
         // `import fetch from "@/utils/fetch"`: a wrapper that may set its own timeout.
         || wrapper_fetch(nodes);
@@ -140,7 +141,7 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     };
 
     for call in nodes.of_kind("call_expression") {
-        let Some(func) = call.field("function") else {
+        let Some(func) = call.field_of("function") else {
             continue;
         };
         let args = js_args(&call);
@@ -346,7 +347,7 @@ fn report_axios_create(call: &N<'_>, conf: Confidence, text: &str, out: &mut Vec
     let name = call
         .ancestors()
         .find(|a| a.kind() == "variable_declarator")
-        .and_then(|d| d.field("name"))
+        .and_then(|d| d.field_of("name"))
         .map(|n| n.text().to_string());
     if let Some(name) = &name {
         if text.contains(&format!("{name}.defaults.timeout")) {

@@ -5,6 +5,7 @@
 
 use super::limits_common::N;
 use super::Hit;
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
@@ -22,7 +23,7 @@ fn ureq(text: &str, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     }
     for call in nodes.of_kind("call_expression") {
         let f = call
-            .field("function")
+            .field_of("function")
             .map(|f| f.text().replace(char::is_whitespace, ""))
             .unwrap_or_default();
         if !matches!(
@@ -62,7 +63,7 @@ fn ureq(text: &str, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
 fn in_rust_test(node: &N<'_>) -> bool {
     node.ancestors().any(|n| match n.kind().as_ref() {
         "mod_item" => n
-            .field("name")
+            .field_of("name")
             .is_some_and(|m| m.text() == "tests" || m.text() == "test"),
         "function_item" => n
             .prev_all()
@@ -94,7 +95,7 @@ pub(super) fn rust(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>)
             || ((f == "Client::builder" || f == "ClientBuilder::new") && async_client)
     };
     let fname = |call: &N<'_>| {
-        call.field("function")
+        call.field_of("function")
             .map(|f| f.text().replace(char::is_whitespace, ""))
             .unwrap_or_default()
     };

@@ -3,6 +3,7 @@
 //! JavaScript object literals, and byte sizes written as `'10mb'` or
 //! `1024 * 1024 * 500`.
 
+use crate::parse::fields::FieldOf;
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::Node;
 use ast_grep_language::SupportLang;
@@ -14,22 +15,22 @@ pub type N<'r> = Node<'r, StrDoc<SupportLang>>;
 
 /// The value of keyword argument `name` in a Python `call`.
 pub fn py_kwarg<'r>(call: &N<'r>, name: &str) -> Option<N<'r>> {
-    let args = call.field("arguments")?;
+    let args = call.field_of("arguments")?;
     let found = args.children().find(|a| {
-        a.kind() == "keyword_argument" && a.field("name").is_some_and(|n| n.text() == name)
+        a.kind() == "keyword_argument" && a.field_of("name").is_some_and(|n| n.text() == name)
     });
-    found.and_then(|a| a.field("value"))
+    found.and_then(|a| a.field_of("value"))
 }
 
 /// Does a Python call pass `**kwargs` (which may hold any keyword)?
 pub fn py_has_kw_splat(call: &N<'_>) -> bool {
-    call.field("arguments")
+    call.field_of("arguments")
         .is_some_and(|a| a.children().any(|c| c.kind() == "dictionary_splat"))
 }
 
 /// Positional arguments of a Python call.
 pub fn py_positional<'r>(call: &N<'r>) -> Vec<N<'r>> {
-    call.field("arguments")
+    call.field_of("arguments")
         .map(|a| {
             a.children()
                 .filter(|c| {
@@ -46,7 +47,7 @@ pub fn py_positional<'r>(call: &N<'r>) -> Vec<N<'r>> {
 
 /// Arguments of a JavaScript/TypeScript call or `new` expression.
 pub fn js_args<'r>(call: &N<'r>) -> Vec<N<'r>> {
-    call.field("arguments")
+    call.field_of("arguments")
         .map(|a| {
             a.children()
                 .filter(|c| c.is_named() && c.kind() != "comment")
@@ -69,10 +70,10 @@ pub fn js_obj_get<'r>(obj: &N<'r>, key: &str) -> Option<N<'r>> {
     obj.children()
         .filter(|c| c.kind() == "pair")
         .find(|p| {
-            p.field("key")
+            p.field_of("key")
                 .is_some_and(|k| strip_quotes(&k.text()) == key)
         })
-        .and_then(|p| p.field("value"))
+        .and_then(|p| p.field_of("value"))
 }
 
 /// Is one of `keys` present in an object literal?
@@ -81,7 +82,7 @@ pub fn js_obj_has(obj: &N<'_>, keys: &[&str]) -> KeyState {
     for c in obj.children() {
         match c.kind().as_ref() {
             "pair"
-                if c.field("key")
+                if c.field_of("key")
                     .is_some_and(|k| keys.contains(&strip_quotes(&k.text()))) =>
             {
                 return KeyState::Present;
@@ -181,15 +182,15 @@ pub fn show_size(bytes: u64) -> String {
 pub fn import_source(node: &N<'_>) -> Option<String> {
     match node.kind().as_ref() {
         "import_statement" => node
-            .field("source")
+            .field_of("source")
             .or_else(|| {
                 node.children()
                     .find(|c| c.kind() == "import_require_clause")
-                    .and_then(|c| c.field("source"))
+                    .and_then(|c| c.field_of("source"))
             })
             .map(|s| strip_quotes(&s.text()).to_string()),
         "call_expression" => {
-            let f = node.field("function")?;
+            let f = node.field_of("function")?;
             if f.text() != "require" {
                 return None;
             }
@@ -207,10 +208,10 @@ pub fn js_callee(func: &N<'_>) -> Option<(String, String)> {
     match func.kind().as_ref() {
         "identifier" => Some((func.text().to_string(), String::new())),
         "member_expression" => Some((
-            func.field("object")
+            func.field_of("object")
                 .map(|o| o.text().to_string())
                 .unwrap_or_default(),
-            func.field("property")
+            func.field_of("property")
                 .map(|p| p.text().to_string())
                 .unwrap_or_default(),
         )),
@@ -254,7 +255,7 @@ pub fn bound_by_import(node: &N<'_>, names: &mut HashSet<String>) {
                     }
                 }
                 "import_specifier" => {
-                    let name = n.field("alias").or_else(|| n.field("name"));
+                    let name = n.field_of("alias").or_else(|| n.field_of("name"));
                     if let Some(name) = name {
                         names.insert(name.text().to_string());
                     }
@@ -263,7 +264,7 @@ pub fn bound_by_import(node: &N<'_>, names: &mut HashSet<String>) {
             }
         }
     } else if let Some(decl) = node.ancestors().find(|a| a.kind() == "variable_declarator") {
-        if let Some(name) = decl.field("name") {
+        if let Some(name) = decl.field_of("name") {
             if name.kind() == "identifier" {
                 names.insert(name.text().to_string());
             } else {

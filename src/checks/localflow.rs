@@ -3,6 +3,7 @@
 //! simple: statements in source order, no branches, no aliasing. Module-level
 //! assignments stand in when a function has none of its own.
 
+use crate::parse::fields::FieldOf;
 use crate::parse::kindset::KindSet;
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::Node;
@@ -87,28 +88,30 @@ fn write_of<'r>(n: &N<'r>) -> Option<(N<'r>, N<'r>, bool)> {
         return None;
     }
     let (target, value, appended) = match n.kind().as_ref() {
-        "assignment" | "assignment_expression" => (n.field("left"), n.field("right"), false),
+        "assignment" | "assignment_expression" => (n.field_of("left"), n.field_of("right"), false),
         "augmented_assignment" | "augmented_assignment_expression" | "compound_assignment_expr" => {
-            if n.field("operator").is_none_or(|o| o.text() != "+=") {
+            if n.field_of("operator").is_none_or(|o| o.text() != "+=") {
                 return None;
             }
-            (n.field("left"), n.field("right"), true)
+            (n.field_of("left"), n.field_of("right"), true)
         }
-        "variable_declarator" => (n.field("name"), n.field("value"), false),
-        "let_declaration" => (n.field("pattern"), n.field("value"), false),
-        "const_item" | "static_item" => (n.field("name"), n.field("value"), false),
+        "variable_declarator" => (n.field_of("name"), n.field_of("value"), false),
+        "let_declaration" => (n.field_of("pattern"), n.field_of("value"), false),
+        "const_item" | "static_item" => (n.field_of("name"), n.field_of("value"), false),
         "call_expression" => {
             // Rust `sql.push_str(..)` / `v.push(..)` are appends.
-            let f = n.field("function")?;
+            let f = n.field_of("function")?;
             if f.kind() != "field_expression" {
                 return None;
             }
-            let method = f.field("field")?;
+            let method = f.field_of("field")?;
             if !matches!(method.text().as_ref(), "push_str" | "push") {
                 return None;
             }
-            let first = n.field("arguments").and_then(|a| a.named_children().next());
-            (f.field("value"), first, true)
+            let first = n
+                .field_of("arguments")
+                .and_then(|a| a.named_children().next());
+            (f.field_of("value"), first, true)
         }
         _ => return None,
     };
@@ -253,18 +256,18 @@ pub fn reaching_writes<'r>(at: &N<'r>, name: &str) -> Vec<Write<'r>> {
 /// Is `name` a parameter of the function around `at` declared with a type
 /// that cannot carry text (`limit: int`, `id: i64`, `page: number`, UUIDs)?
 pub fn typed_as_number(at: &N<'_>, name: &str) -> bool {
-    let Some(params) = scope_of(at).and_then(|f| f.field("parameters")) else {
+    let Some(params) = scope_of(at).and_then(|f| f.field_of("parameters")) else {
         return false;
     };
     let found = params.named_children().find_map(|p| {
         let pname = p
-            .field("name")
-            .or_else(|| p.field("pattern"))
+            .field_of("name")
+            .or_else(|| p.field_of("pattern"))
             .or_else(|| p.named_children().find(|c| c.kind() == "identifier"))?;
         if pname.text() != name {
             return None;
         }
-        let ty = p.field("type").or_else(|| {
+        let ty = p.field_of("type").or_else(|| {
             p.named_children().find(|c| {
                 matches!(
                     c.kind().as_ref(),
@@ -376,7 +379,7 @@ mod tests {
         let call = tree.root().dfs().find(|n| n.kind() == "call");
         let Some(call) = call else { panic!("no call") };
         let arg = call
-            .field("arguments")
+            .field_of("arguments")
             .and_then(|a| a.named_children().next());
         let Some(arg) = arg else { panic!("no arg") };
         let writes = reaching_writes(&arg, "q");

@@ -9,6 +9,7 @@
 
 use super::servicectx::Node;
 use super::{Check, Hit};
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 
@@ -36,10 +37,10 @@ impl Check for MultiWriteTransaction {
             return;
         }
         for func in nodes.of_kind("function_definition") {
-            let Some(name) = func.field("name") else {
+            let Some(name) = func.field_of("name") else {
                 continue;
             };
-            let Some(body) = func.field("body") else {
+            let Some(body) = func.field_of("body") else {
                 continue;
             };
             let writes = writes_in(nodes, &body);
@@ -133,7 +134,7 @@ fn writes_in(nodes: &NodeIndex<'_>, body: &Node<'_>) -> Vec<Write> {
                 // The iterable of a for loop is evaluated once.
                 "for_statement" => {
                     in_loop |= a
-                        .field("right")
+                        .field_of("right")
                         .is_none_or(|r| r.node_id() != child.node_id());
                 }
                 "while_statement" => in_loop = true,
@@ -156,11 +157,11 @@ fn writes_in(nodes: &NodeIndex<'_>, body: &Node<'_>) -> Vec<Write> {
 
 /// `Order.objects.create` / `order.save()` / `qs.delete()`, as shown in messages.
 fn orm_write(call: &Node<'_>) -> Option<String> {
-    let func = call.field("function")?;
+    let func = call.field_of("function")?;
     if func.kind() != "attribute" {
         return None;
     }
-    let method = func.field("attribute")?.text().to_string();
+    let method = func.field_of("attribute")?.text().to_string();
     // Most calls are not writes: decide on the method name before the rest.
     if !(MANAGER_WRITES.contains(&method.as_str())
         || matches!(
@@ -170,9 +171,9 @@ fn orm_write(call: &Node<'_>) -> Option<String> {
     {
         return None;
     }
-    let object = func.field("object")?;
+    let object = func.field_of("object")?;
     let object_text = object.text().to_string();
-    let args = call.field("arguments")?;
+    let args = call.field_of("arguments")?;
     let manager = object_text.contains(".objects")
         || object_text.starts_with("objects")
         || object_text.contains("_default_manager")

@@ -3,12 +3,13 @@
 //! grammar puts them, and literal route paths.
 
 use super::limits_common::{js_args, strip_quotes, N};
+use crate::parse::fields::FieldOf;
 
 /// The decorator's call: name (the last segment of `@x.Name(..)`) and
 /// arguments. A bare `@Name` has no call and yields `None`.
 pub(super) fn deco_call<'r>(d: &N<'r>) -> Option<(String, Vec<N<'r>>)> {
     let call = d.children().find(|c| c.kind() == "call_expression")?;
-    let f = call.field("function")?;
+    let f = call.field_of("function")?;
     let name = f.text().rsplit('.').next().unwrap_or("").to_string();
     Some((name, js_args(&call)))
 }

@@ -10,6 +10,7 @@
 
 use super::servicectx::Node;
 use super::{Check, Hit};
+use crate::parse::fields::FieldOf;
 use crate::parse::ParsedFile;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -52,15 +53,21 @@ impl Check for OrmQueryInLoop {
         for node in nodes.of_kinds(&["for_statement", "for_in_clause"]) {
             let (var, iter, body): (Node<'_>, Node<'_>, Node<'_>) = match node.kind().as_ref() {
                 "for_statement" => {
-                    match (node.field("left"), node.field("right"), node.field("body")) {
+                    match (
+                        node.field_of("left"),
+                        node.field_of("right"),
+                        node.field_of("body"),
+                    ) {
                         (Some(l), Some(r), Some(b)) => (l, r, b),
                         _ => continue,
                     }
                 }
-                "for_in_clause" => match (node.field("left"), node.field("right"), node.parent()) {
-                    (Some(l), Some(r), Some(p)) => (l, r, p),
-                    _ => continue,
-                },
+                "for_in_clause" => {
+                    match (node.field_of("left"), node.field_of("right"), node.parent()) {
+                        (Some(l), Some(r), Some(p)) => (l, r, p),
+                        _ => continue,
+                    }
+                }
                 _ => continue,
             };
             let names: Vec<String> = if var.kind() == "identifier" {
@@ -124,8 +131,8 @@ fn resolve_iterable(iter: &Node<'_>, loop_node: &Node<'_>) -> String {
         if n.range().start >= before {
             break;
         }
-        if n.kind() == "assignment" && n.field("left").is_some_and(|l| l.text() == text) {
-            if let Some(r) = n.field("right") {
+        if n.kind() == "assignment" && n.field_of("left").is_some_and(|l| l.text() == text) {
+            if let Some(r) = n.field_of("right") {
                 found = r.text().to_string();
             }
         }
@@ -167,17 +174,18 @@ fn mentions(text: &str, name: &str) -> bool {
 
 /// (query text for the message, loop variable it depends on).
 fn per_item_query(call: &Node<'_>, names: &[String], source: &str) -> Option<(String, String)> {
-    let func = call.field("function")?;
+    let func = call.field_of("function")?;
     if func.kind() != "attribute" {
         return None;
     }
-    let method = func.field("attribute")?.text().to_string();
-    let object = func.field("object")?;
+    let method = func.field_of("attribute")?.text().to_string();
+    let object = func.field_of("object")?;
     let object_text = object.text().to_string();
-    let args = call.field("arguments")?.text().to_string();
+    let args = call.field_of("arguments")?.text().to_string();
     // Related manager on the loop variable: `user.orders.all()`.
     if object.kind() == "attribute" && READS.contains(&method.as_str()) {
-        if let (Some(owner), Some(rel)) = (object.field("object"), object.field("attribute")) {
+        if let (Some(owner), Some(rel)) = (object.field_of("object"), object.field_of("attribute"))
+        {
             let owner_text = owner.text().to_string();
             if let Some(var) = names.iter().find(|n| **n == owner_text) {
                 let rel = rel.text().to_string();

@@ -11,6 +11,7 @@ use super::servicectx::{
 };
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
 use regex::Regex;
@@ -142,13 +143,13 @@ impl Check for PrintLogging {
                     return;
                 }
                 for node in nodes.of_kind("call") {
-                    if node.field("function").is_none_or(|f| {
+                    if node.field_of("function").is_none_or(|f| {
                         !matches!(f.text().as_ref(), "print" | "pprint" | "pprint.pprint")
                     }) {
                         continue;
                     }
                     let args = node
-                        .field("arguments")
+                        .field_of("arguments")
                         .map(|a| a.text().to_string())
                         .unwrap_or_default();
                     let to_file = args.contains("file=") && !args.contains("file=sys.std");
@@ -195,7 +196,7 @@ impl Check for PrintLogging {
                     return;
                 }
                 for node in nodes.of_kind("call_expression") {
-                    let Some(func) = node.field("function") else {
+                    let Some(func) = node.field_of("function") else {
                         continue;
                     };
                     let f = func.text();
@@ -226,7 +227,7 @@ impl Check for PrintLogging {
                 }
                 let service = rust_service_signal(&file.text);
                 for node in nodes.of_kind("macro_invocation") {
-                    let Some(mac) = node.field("macro") else {
+                    let Some(mac) = node.field_of("macro") else {
                         continue;
                     };
                     let name = mac.text().to_string();

@@ -2,6 +2,7 @@
 //! that `from hashlib import md5`, `import hashlib as h` and `hashlib.md5`
 //! all resolve to `hashlib.md5`.
 
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use std::collections::HashMap;
 
@@ -26,7 +27,7 @@ impl Imports {
                             }
                             "aliased_import" => {
                                 if let (Some(name), Some(alias)) =
-                                    (child.field("name"), child.field("alias"))
+                                    (child.field_of("name"), child.field_of("alias"))
                                 {
                                     map.insert(alias.text().to_string(), name.text().to_string());
                                 }
@@ -36,7 +37,7 @@ impl Imports {
                     }
                 }
                 "import_from_statement" => {
-                    let Some(module) = node.field("module_name") else {
+                    let Some(module) = node.field_of("module_name") else {
                         continue;
                     };
                     let module = module.text().to_string();
@@ -48,7 +49,7 @@ impl Imports {
                             }
                             "aliased_import" => {
                                 if let (Some(name), Some(alias)) =
-                                    (child.field("name"), child.field("alias"))
+                                    (child.field_of("name"), child.field_of("alias"))
                                 {
                                     map.insert(
                                         alias.text().to_string(),

@@ -14,6 +14,7 @@ use super::limits_common::{
 };
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -73,7 +74,7 @@ impl Check for RequestBody {
 
 fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     for node in nodes.of_kind("assignment") {
-        let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
+        let (Some(left), Some(right)) = (node.field_of("left"), node.field_of("right")) else {
             continue;
         };
         // NAME = ..., app.config["NAME"] = ..., CONFIG.NAME = ...
@@ -108,7 +109,7 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
         && !text.contains("config.update(")
     {
         if let Some(app) = nodes.of_kind("call").find(|n| {
-            n.field("function")
+            n.field_of("function")
                 .is_some_and(|f| f.text() == "Flask" || f.text() == "flask.Flask")
                 && py_positional(n).len() == 1
         }) {
@@ -127,7 +128,7 @@ fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let parser_import =
         text.contains("express") || text.contains("body-parser") || text.contains("koa");
     for call in nodes.of_kind("call_expression") {
-        let Some(func) = call.field("function") else {
+        let Some(func) = call.field_of("function") else {
             continue;
         };
         let Some((callee, method)) = js_callee(&func) else {
@@ -237,12 +238,12 @@ fn multer(call: &N<'_>, args: &[N<'_>], text: &str, out: &mut Vec<Hit>) {
 fn rust(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let layered = file.text.contains("RequestBodyLimitLayer");
     for call in nodes.of_kind("call_expression") {
-        let Some(func) = call.field("function") else {
+        let Some(func) = call.field_of("function") else {
             continue;
         };
         let f = func.text().replace(char::is_whitespace, "");
         let arg = call
-            .field("arguments")
+            .field_of("arguments")
             .and_then(|a| a.named_children().next())
             .map(|a| a.text().to_string());
         if f.ends_with("DefaultBodyLimit::disable") && !layered {

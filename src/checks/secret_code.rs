@@ -7,6 +7,7 @@
 
 use super::hardcoded_secret::{Candidate, Place};
 use super::names;
+use crate::parse::fields::FieldOf;
 use crate::parse::ParsedFile;
 use std::ops::Range;
 
@@ -37,8 +38,8 @@ pub fn literal_range(
             Some(start + a..start + b)
         }
         "call_expression" | "call" => {
-            let func = node.field("function")?;
-            let args = node.field("arguments")?;
+            let func = node.field_of("function")?;
+            let args = node.field_of("arguments")?;
             let arg_count = args.children().filter(|c| c.is_named()).count();
             let ftext = func.text();
             if ftext == "String::from" && arg_count == 1 {
@@ -46,10 +47,10 @@ pub fn literal_range(
                 return literal_range(&arg);
             }
             let method = func
-                .field("field")
-                .or_else(|| func.field("attribute"))
-                .or_else(|| func.field("property"))?;
-            let object = func.field("value").or_else(|| func.field("object"))?;
+                .field_of("field")
+                .or_else(|| func.field_of("attribute"))
+                .or_else(|| func.field_of("property"))?;
+            let object = func.field_of("value").or_else(|| func.field_of("object"))?;
             let conv = ["to_string", "to_owned", "into", "encode", "as_bytes"];
             if arg_count == 0 && conv.contains(&method.text().as_ref()) {
                 return literal_range(&object);
@@ -87,7 +88,7 @@ fn is_settings_class(
 ) -> bool {
     node.ancestors().any(|a| {
         a.kind() == "class_definition"
-            && a.field("superclasses").is_some_and(|s| {
+            && a.field_of("superclasses").is_some_and(|s| {
                 let t = s.text();
                 t.contains("BaseSettings") || t.contains("BaseConfig") || t.contains("Settings)")
             })
@@ -108,11 +109,13 @@ fn target_name(
         | "field_identifier"
         | "shorthand_property_identifier"
         | "private_property_identifier" => Some(node.text().trim_start_matches('#').to_string()),
-        "attribute" => node.field("attribute").map(|a| a.text().to_string()),
-        "member_expression" => node.field("property").map(|a| a.text().to_string()),
-        "field_expression" => node.field("field").map(|a| a.text().to_string()),
+        "attribute" => node.field_of("attribute").map(|a| a.text().to_string()),
+        "member_expression" => node.field_of("property").map(|a| a.text().to_string()),
+        "field_expression" => node.field_of("field").map(|a| a.text().to_string()),
         "subscript" | "subscript_expression" => {
-            let idx = node.field("subscript").or_else(|| node.field("index"))?;
+            let idx = node
+                .field_of("subscript")
+                .or_else(|| node.field_of("index"))?;
             let text = idx.text();
             let (a, b) = contents(&text)?;
             text.get(a..b).map(str::to_string)
@@ -166,18 +169,20 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
         let kind = node.kind();
         let (target, value) = match kind.as_ref() {
             // Python / JS / Rust assignments.
-            "assignment" | "assignment_expression" => (node.field("left"), node.field("right")),
-            "keyword_argument" => (node.field("name"), node.field("value")),
-            "default_parameter" | "typed_default_parameter" => {
-                (node.field("name"), node.field("value"))
+            "assignment" | "assignment_expression" => {
+                (node.field_of("left"), node.field_of("right"))
             }
-            "pair" => (node.field("key"), node.field("value")),
-            "variable_declarator" => (node.field("name"), node.field("value")),
-            "public_field_definition" => (node.field("name"), node.field("value")),
-            "field_definition" => (node.field("property"), node.field("value")),
-            "const_item" | "static_item" => (node.field("name"), node.field("value")),
-            "let_declaration" => (node.field("pattern"), node.field("value")),
-            "field_initializer" => (node.field("field"), node.field("value")),
+            "keyword_argument" => (node.field_of("name"), node.field_of("value")),
+            "default_parameter" | "typed_default_parameter" => {
+                (node.field_of("name"), node.field_of("value"))
+            }
+            "pair" => (node.field_of("key"), node.field_of("value")),
+            "variable_declarator" => (node.field_of("name"), node.field_of("value")),
+            "public_field_definition" => (node.field_of("name"), node.field_of("value")),
+            "field_definition" => (node.field_of("property"), node.field_of("value")),
+            "const_item" | "static_item" => (node.field_of("name"), node.field_of("value")),
+            "let_declaration" => (node.field_of("pattern"), node.field_of("value")),
+            "field_initializer" => (node.field_of("field"), node.field_of("value")),
             // `password == "root"` (Python) / `token === 'abc'` (JS).
             "comparison_operator" | "binary_expression" => {
                 let eq = node
@@ -220,7 +225,7 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
         {
             continue;
         }
-        if kind == "assignment" && node.field("type").is_some() && is_settings_class(&node) {
+        if kind == "assignment" && node.field_of("type").is_some() && is_settings_class(&node) {
             continue; // pydantic settings defaults belong to secret-fallback
         }
         let Some(range) = literal_range(&value) else {

@@ -13,6 +13,7 @@
 use super::names;
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::Node;
 use ast_grep_language::SupportLang;
@@ -87,7 +88,7 @@ fn is_alias(a: &str, b: &str) -> bool {
 fn env_read<'t>(node: &N<'t>) -> Option<(String, Option<N<'t>>)> {
     match node.kind().as_ref() {
         "call" | "call_expression" => {
-            let func = node.field("function")?.text().to_string();
+            let func = node.field_of("function")?.text().to_string();
             let f = func.rsplit('.').next().unwrap_or(&func);
             let reader = matches!(
                 func.as_str(),
@@ -104,7 +105,7 @@ fn env_read<'t>(node: &N<'t>) -> Option<(String, Option<N<'t>>)> {
                     | "dotenvy::var"
                     | "dotenv::var"
             ) || (f == "get" && func.to_ascii_lowercase().contains("config"));
-            let args = node.field("arguments")?;
+            let args = node.field_of("arguments")?;
             if func == "getattr" {
                 // `getattr(settings, "FERNET_KEY", settings.SECRET_KEY)`
                 let named: Vec<N<'t>> = args.children().filter(|c| c.is_named()).collect();
@@ -122,18 +123,18 @@ fn env_read<'t>(node: &N<'t>) -> Option<(String, Option<N<'t>>)> {
             let name = unquote(&first.text())?;
             let default = named.iter().skip(1).find_map(|a| {
                 if a.kind() == "keyword_argument" {
-                    let is_default = a.field("name").is_some_and(|n| n.text() == "default");
-                    return is_default.then(|| a.field("value")).flatten();
+                    let is_default = a.field_of("name").is_some_and(|n| n.text() == "default");
+                    return is_default.then(|| a.field_of("value")).flatten();
                 }
                 // `os.getenv(X, D)`, `configService.get(X, D)`; not `env(X, cast)`.
                 (func != "env").then(|| a.clone())
             });
             Some((name, default))
         }
-        "member_expression" => (node.field("object")?.text() == "process.env")
-            .then(|| Some((node.field("property")?.text().to_string(), None)))?,
-        "subscript_expression" => (node.field("object")?.text() == "process.env")
-            .then(|| Some((unquote(&node.field("index")?.text())?, None)))?,
+        "member_expression" => (node.field_of("object")?.text() == "process.env")
+            .then(|| Some((node.field_of("property")?.text().to_string(), None)))?,
+        "subscript_expression" => (node.field_of("object")?.text() == "process.env")
+            .then(|| Some((unquote(&node.field_of("index")?.text())?, None)))?,
         _ => None,
     }
 }
@@ -155,16 +156,20 @@ fn secret_refs(expr: &N<'_>) -> Vec<String> {
         let is_callee = n.parent().is_some_and(|p| {
             let pk = p.kind();
             let is_call = |c: &N<'_>| matches!(c.kind().as_ref(), "call" | "call_expression");
-            (is_call(&p) && p.field("function").is_some_and(|f| f.range() == n.range()))
+            (is_call(&p)
+                && p.field_of("function")
+                    .is_some_and(|f| f.range() == n.range()))
                 || (matches!(
                     pk.as_ref(),
                     "attribute" | "member_expression" | "field_expression"
                 ) && p
-                    .field("object")
-                    .or_else(|| p.field("value"))
+                    .field_of("object")
+                    .or_else(|| p.field_of("value"))
                     .is_none_or(|o| o.range() != n.range())
                     && p.parent().is_some_and(|g| {
-                        is_call(&g) && g.field("function").is_some_and(|f| f.range() == p.range())
+                        is_call(&g)
+                            && g.field_of("function")
+                                .is_some_and(|f| f.range() == p.range())
                     }))
         });
         if is_callee || matches!(name.as_str(), "secrets" | "crypto" | "Secrets") {
@@ -180,28 +185,28 @@ fn secret_refs(expr: &N<'_>) -> Vec<String> {
 /// Rust: `env::var("X").unwrap_or(E)`, `.unwrap_or_else(|_| E)`,
 /// `.or_else(|_| E)`, also after `.ok()`.
 fn rust_fallback<'t>(node: &N<'t>) -> Option<(String, N<'t>)> {
-    let func = node.field("function")?;
+    let func = node.field_of("function")?;
     if func.kind() != "field_expression" {
         return None;
     }
-    let method = func.field("field")?.text().to_string();
+    let method = func.field_of("field")?.text().to_string();
     if !matches!(
         method.as_str(),
         "unwrap_or" | "unwrap_or_else" | "or_else" | "or"
     ) {
         return None;
     }
-    let mut receiver = func.field("value")?;
+    let mut receiver = func.field_of("value")?;
     if let Some(inner) = receiver
-        .field("function")
+        .field_of("function")
         .filter(|f| f.kind() == "field_expression")
-        .filter(|f| f.field("field").is_some_and(|m| m.text() == "ok"))
-        .and_then(|f| f.field("value"))
+        .filter(|f| f.field_of("field").is_some_and(|m| m.text() == "ok"))
+        .and_then(|f| f.field_of("value"))
     {
         receiver = inner;
     }
     let (name, _) = env_read(&receiver)?;
-    Some((name, node.field("arguments")?))
+    Some((name, node.field_of("arguments")?))
 }
 
 fn is_literal(node: &N<'_>) -> bool {
@@ -251,11 +256,11 @@ impl Check for SecretDerivation {
             let kind = node.kind();
             let (name, fallback) = match kind.as_ref() {
                 "boolean_operator" | "binary_expression" => {
-                    let op = node.field("operator").map(|o| o.text().to_string());
+                    let op = node.field_of("operator").map(|o| o.text().to_string());
                     if !matches!(op.as_deref(), Some("or" | "||" | "??")) {
                         continue;
                     }
-                    let (Some(left), Some(right)) = (node.field("left"), node.field("right"))
+                    let (Some(left), Some(right)) = (node.field_of("left"), node.field_of("right"))
                     else {
                         continue;
                     };

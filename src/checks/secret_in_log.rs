@@ -15,6 +15,7 @@ use super::servicectx::{
 };
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Confidence;
@@ -40,7 +41,7 @@ impl Check for SecretInLog {
                     } else if !cli && is_print(&node) && !py_in_main_guard(&node) {
                         // Only clearly named secrets: a bare `token` printed by
                         // a lexer is not a credential.
-                        node.field("arguments")
+                        node.field_of("arguments")
                             .and_then(|a| scan(&a))
                             .filter(|(_, c)| *c == Confidence::High)
                             .map(|(w, _)| (w, Confidence::Medium))
@@ -71,8 +72,8 @@ impl Check for SecretInLog {
 
 fn callee_text(node: &Node<'_>) -> String {
     let f = node
-        .field("function")
-        .or_else(|| node.field("macro"))
+        .field_of("function")
+        .or_else(|| node.field_of("macro"))
         .map(|f| f.text().to_string())
         .unwrap_or_default();
     if node.kind() == "macro_invocation" {
@@ -86,7 +87,7 @@ fn callee_text(node: &Node<'_>) -> String {
 fn logger_aliases(nodes: &NodeIndex<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for n in nodes.of_kind("assignment") {
-        let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
+        let (Some(left), Some(right)) = (n.field_of("left"), n.field_of("right")) else {
             continue;
         };
         let r = right.text();
@@ -103,29 +104,32 @@ fn logger_aliases(nodes: &NodeIndex<'_>) -> Vec<String> {
 }
 
 fn python_log_args<'r>(call: &Node<'r>, aliases: &[String]) -> Option<Node<'r>> {
-    let func = call.field("function")?;
+    let func = call.field_of("function")?;
     if func.kind() != "attribute" {
         return None;
     }
-    if !is_log_method(&func.field("attribute")?.text()) {
+    if !is_log_method(&func.field_of("attribute")?.text()) {
         return None;
     }
-    let object = func.field("object")?.text().to_string();
+    let object = func.field_of("object")?.text().to_string();
     let logger = is_logger_receiver(&object)
         || object.starts_with("logging.")
         || aliases.contains(&object)
         || object.ends_with(')')
             && (object.contains("getLogger(") || object.contains("get_logger("));
-    logger.then(|| call.field("arguments"))?
+    logger.then(|| call.field_of("arguments"))?
 }
 
 /// `"... %s" % (a, b)`: the text of the operand shown by placeholder `index`.
 fn percent_operand(string: &Node<'_>, index: usize) -> Option<String> {
     let op = string.parent().filter(|p| p.kind() == "binary_operator")?;
-    if op.field("left").is_none_or(|l| l.range() != string.range()) {
+    if op
+        .field_of("left")
+        .is_none_or(|l| l.range() != string.range())
+    {
         return None;
     }
-    let right = op.field("right")?;
+    let right = op.field_of("right")?;
     if right.kind() == "tuple" {
         right
             .children()
@@ -156,7 +160,7 @@ fn returns_secret(function: &str) -> bool {
 
 /// `print(...)`, `sys.stdout.write(...)`, `sys.stderr.write(...)`.
 fn is_print(call: &Node<'_>) -> bool {
-    call.field("function").is_some_and(|f| {
+    call.field_of("function").is_some_and(|f| {
         matches!(
             f.text().as_ref(),
             "print" | "sys.stdout.write" | "sys.stderr.write"
@@ -165,19 +169,19 @@ fn is_print(call: &Node<'_>) -> bool {
 }
 
 fn js_log_args<'r>(call: &Node<'r>) -> Option<Node<'r>> {
-    let func = call.field("function")?;
+    let func = call.field_of("function")?;
     if func.kind() != "member_expression" {
         return None;
     }
-    let method = func.field("property")?.text().to_string();
-    let object = func.field("object")?.text().to_string();
+    let method = func.field_of("property")?.text().to_string();
+    let object = func.field_of("object")?.text().to_string();
     let console = object == "console"
         && matches!(
             method.as_str(),
             "log" | "info" | "warn" | "error" | "debug" | "trace"
         );
     (console || is_log_method(&method) && is_logger_receiver(&object))
-        .then(|| call.field("arguments"))?
+        .then(|| call.field_of("arguments"))?
 }
 
 /// The first secret-looking value in a log call's arguments.
@@ -190,8 +194,8 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
                 let parent_kind = n.parent().map(|p| p.kind().to_string()).unwrap_or_default();
                 let is_key = n.parent().is_some_and(|p| {
                     matches!(p.kind().as_ref(), "keyword_argument" | "pair")
-                        && p.field("name")
-                            .or_else(|| p.field("key"))
+                        && p.field_of("name")
+                            .or_else(|| p.field_of("key"))
                             .is_some_and(|k| k.range() == n.range())
                 });
                 // Attribute/member chains are judged as a whole below.
@@ -200,12 +204,12 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
             }
             "attribute" | "member_expression" => {
                 let last = n
-                    .field("attribute")
-                    .or_else(|| n.field("property"))
+                    .field_of("attribute")
+                    .or_else(|| n.field_of("property"))
                     .map(|a| a.text().to_string())
                     .unwrap_or_default();
                 let object = n
-                    .field("object")
+                    .field_of("object")
                     .map(|o| o.text().to_string())
                     .unwrap_or_default();
                 if secret_name(&last)
@@ -237,13 +241,13 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
             }
             "subscript" | "subscript_expression" => {
                 let key = n
-                    .field("subscript")
-                    .or_else(|| n.field("index"))
+                    .field_of("subscript")
+                    .or_else(|| n.field_of("index"))
                     .map(|k| unquote(&k.text()))
                     .unwrap_or_default();
                 let quoted = n
-                    .field("subscript")
-                    .or_else(|| n.field("index"))
+                    .field_of("subscript")
+                    .or_else(|| n.field_of("index"))
                     .is_some_and(|k| k.kind() == "string");
                 (quoted
                     && (secret_name(&key)
@@ -253,11 +257,11 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
             "call" | "call_expression" => {
                 // headers.get("Authorization")
                 let f = n
-                    .field("function")
+                    .field_of("function")
                     .map(|f| f.text().to_string())
                     .unwrap_or_default();
                 let first = n
-                    .field("arguments")
+                    .field_of("arguments")
                     .and_then(|a| a.children().find(|c| c.is_named()))
                     .filter(|a| a.kind() == "string")
                     .map(|a| unquote(&a.text()).to_ascii_lowercase());
@@ -271,11 +275,11 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
             }
             "keyword_argument" | "pair" => {
                 let key = n
-                    .field("name")
-                    .or_else(|| n.field("key"))
+                    .field_of("name")
+                    .or_else(|| n.field_of("key"))
                     .map(|k| unquote(&k.text()))
                     .unwrap_or_default();
-                let value = n.field("value");
+                let value = n.field_of("value");
                 let literal = value.as_ref().is_none_or(|v| {
                     matches!(
                         v.kind().as_ref(),

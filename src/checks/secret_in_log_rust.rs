@@ -6,6 +6,7 @@
 
 use super::log_secret_names::{message_reveals_secret, secret_name, AUTH_HEADERS};
 use super::servicectx::Node;
+use crate::parse::fields::FieldOf;
 use crate::rules::meta::Confidence;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -16,7 +17,7 @@ static FMT_CAPTURE: LazyLock<Option<Regex>> =
 const RUST_LOG_MACROS: &[&str] = &["trace", "debug", "info", "warn", "error", "event", "log"];
 
 pub(super) fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
-    let name = mac.field("macro")?.text().to_string();
+    let name = mac.field_of("macro")?.text().to_string();
     let short = name.rsplit("::").next().unwrap_or(&name);
     if !RUST_LOG_MACROS.contains(&short)
         || (short == "log" && !name.contains("::")) && !name.starts_with("log")

@@ -4,6 +4,7 @@
 //! dereferenced (`token.expires_at`, `credentials["expiry"]`).
 
 use super::servicectx::Node;
+use crate::parse::fields::FieldOf;
 
 const SAFE_WRAPPERS: &[&str] = &[
     "len",
@@ -65,7 +66,7 @@ pub fn is_value_use(node: &Node<'_>, stop: &Node<'_>) -> bool {
             "comparison_operator" | "not_operator" => return false,
             "binary_expression" => {
                 let op = a
-                    .field("operator")
+                    .field_of("operator")
                     .map(|o| o.text().to_string())
                     .unwrap_or_default();
                 if matches!(
@@ -82,18 +83,18 @@ pub fn is_value_use(node: &Node<'_>, stop: &Node<'_>) -> bool {
                 }
             }
             "attribute" | "member_expression"
-                if a.field("object")
+                if a.field_of("object")
                     .is_some_and(|o| o.range() == child.range()) =>
             {
                 return false;
             }
             "call" | "call_expression" => {
                 let f = a
-                    .field("function")
+                    .field_of("function")
                     .map(|f| f.text().to_string())
                     .unwrap_or_default();
                 let last = f.rsplit('.').next().unwrap_or(&f).to_string();
-                if a.field("function")
+                if a.field_of("function")
                     .is_some_and(|f| f.range() == child.range())
                 {
                     return false;
@@ -110,14 +111,14 @@ pub fn is_value_use(node: &Node<'_>, stop: &Node<'_>) -> bool {
             }
             // `credentials["expiry_time"]`: an entry of the secret, not the secret.
             "subscript" | "subscript_expression"
-                if a.field("value")
-                    .or_else(|| a.field("object"))
+                if a.field_of("value")
+                    .or_else(|| a.field_of("object"))
                     .is_some_and(|o| o.range() == child.range()) =>
             {
                 return false;
             }
             "ternary_expression" | "conditional_expression"
-                if a.field("condition")
+                if a.field_of("condition")
                     .is_some_and(|c| c.range() == child.range()) =>
             {
                 return false;

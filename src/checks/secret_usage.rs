@@ -5,6 +5,7 @@
 
 use super::hardcoded_secret::{Candidate, Place};
 use super::secret_code::literal_range;
+use crate::parse::fields::FieldOf;
 use crate::parse::ParsedFile;
 use aho_corasick::AhoCorasick;
 use std::ops::Range;
@@ -76,8 +77,8 @@ pub fn signing_keys(file: &ParsedFile, out: &mut Vec<Candidate>) -> Vec<Range<us
     let mut bindings: std::collections::HashMap<String, Range<usize>> = Default::default();
     for node in nodes.of_kinds(&["assignment", "variable_declarator"]) {
         let (target, value) = match node.kind().as_ref() {
-            "assignment" => (node.field("left"), node.field("right")),
-            "variable_declarator" => (node.field("name"), node.field("value")),
+            "assignment" => (node.field_of("left"), node.field_of("right")),
+            "variable_declarator" => (node.field_of("name"), node.field_of("value")),
             _ => continue,
         };
         if let (Some(t), Some(v)) = (target, value) {
@@ -92,7 +93,8 @@ pub fn signing_keys(file: &ParsedFile, out: &mut Vec<Candidate>) -> Vec<Range<us
         return used;
     }
     for node in nodes.of_kinds(&["call", "call_expression"]) {
-        let (Some(func), Some(args)) = (node.field("function"), node.field("arguments")) else {
+        let (Some(func), Some(args)) = (node.field_of("function"), node.field_of("arguments"))
+        else {
             continue;
         };
         let ftext = func.text().to_string();
@@ -110,9 +112,10 @@ pub fn signing_keys(file: &ParsedFile, out: &mut Vec<Candidate>) -> Vec<Range<us
         let key = named
             .iter()
             .find(|a| {
-                a.kind() == "keyword_argument" && a.field("name").is_some_and(|n| n.text() == "key")
+                a.kind() == "keyword_argument"
+                    && a.field_of("name").is_some_and(|n| n.text() == "key")
             })
-            .and_then(|a| a.field("value"))
+            .and_then(|a| a.field_of("value"))
             .or_else(|| named.get(1).cloned());
         let Some(key) = key.filter(|k| k.kind() == "identifier") else {
             continue;

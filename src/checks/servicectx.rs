@@ -3,6 +3,7 @@
 //! silent in CLIs, scripts, tests and examples (printing is a CLI's job, a
 //! panic in a test is a failed assertion).
 
+use crate::parse::fields::FieldOf;
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_language::SupportLang;
 use regex::Regex;
@@ -131,14 +132,16 @@ pub fn attributes_of(item: &Node<'_>) -> Vec<String> {
 
 /// Is `node` inside a Rust `fn main` (a binary's entry point)?
 pub fn rust_in_main(node: &Node<'_>) -> bool {
-    node.ancestors()
-        .any(|a| a.kind() == "function_item" && a.field("name").is_some_and(|n| n.text() == "main"))
+    node.ancestors().any(|a| {
+        a.kind() == "function_item" && a.field_of("name").is_some_and(|n| n.text() == "main")
+    })
 }
 
 /// Does a Rust file define a top-level `fn main` (a binary crate root)?
 pub fn rust_defines_main(root: &Node<'_>) -> bool {
-    root.children()
-        .any(|c| c.kind() == "function_item" && c.field("name").is_some_and(|n| n.text() == "main"))
+    root.children().any(|c| {
+        c.kind() == "function_item" && c.field_of("name").is_some_and(|n| n.text() == "main")
+    })
 }
 
 /// Is a Rust file test, bench, example, build or binary code by its path?
@@ -210,7 +213,7 @@ pub fn line_suppressed(text: &str, offset: usize, codes: &[&str]) -> bool {
 pub fn py_in_main_guard(node: &Node<'_>) -> bool {
     node.ancestors().any(|a| {
         a.kind() == "if_statement"
-            && a.field("condition").is_some_and(|c| {
+            && a.field_of("condition").is_some_and(|c| {
                 let t = c.text();
                 t.contains("__name__") && t.contains("__main__")
             })

@@ -10,6 +10,7 @@
 
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use ast_grep_core::tree_sitter::StrDoc;
@@ -144,7 +145,7 @@ fn assignments<'t>(block: &PyNode<'t>, out: &mut Vec<(String, PyNode<'t>)>) {
             if assign.kind() != "assignment" {
                 continue;
             }
-            let Some(left) = assign.field("left") else {
+            let Some(left) = assign.field_of("left") else {
                 continue;
             };
             if left.kind() == "identifier" {
@@ -206,8 +207,10 @@ impl Check for SettingsFlags {
             .map(|(n, a)| (n.clone(), a.clone(), false))
             .collect();
         for class in root.children().filter(|c| c.kind() == "class_definition") {
-            let dev = class.field("name").is_some_and(|n| is_dev_class(&n.text()));
-            if let (false, Some(body)) = (dev, class.field("body")) {
+            let dev = class
+                .field_of("name")
+                .is_some_and(|n| is_dev_class(&n.text()));
+            if let (false, Some(body)) = (dev, class.field_of("body")) {
                 let mut inner = Vec::new();
                 assignments(&body, &mut inner);
                 all.extend(inner.into_iter().map(|(n, a)| (n, a, true)));
@@ -220,18 +223,18 @@ impl Check for SettingsFlags {
         let module_sets_true = |name: &str| {
             module
                 .iter()
-                .any(|(n, a)| n == name && a.field("right").is_some_and(|v| v.kind() == "true"))
+                .any(|(n, a)| n == name && a.field_of("right").is_some_and(|v| v.kind() == "true"))
         };
         for (name, assign, in_class) in &all {
             let Some(flag) = self.flags.iter().find(|f| f.name == name) else {
                 continue;
             };
-            let Some(mut value) = assign.field("right") else {
+            let Some(mut value) = assign.field_of("right") else {
                 continue;
             };
             // `DEBUG = TEMPLATE_DEBUG = True`: the value is at the end of the chain.
             for _ in 0..8 {
-                match value.field("right") {
+                match value.field_of("right") {
                     Some(next) if value.kind() == "assignment" => value = next,
                     _ => break,
                 }

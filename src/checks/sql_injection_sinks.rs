@@ -5,6 +5,7 @@
 use super::{is_db_receiver, Call, Sink};
 use crate::checks::localflow::N;
 use crate::checks::pyimports::Imports;
+use crate::parse::fields::FieldOf;
 
 /// `recv.method` as a readable name: the receiver's last segment only.
 fn display(receiver: &str, method: &str) -> String {
@@ -67,8 +68,8 @@ const RS_SINKS: &[&str] = &[
 
 fn last_name<'r>(f: &N<'r>) -> Option<N<'r>> {
     match f.kind().as_ref() {
-        "attribute" => f.field("attribute"),
-        "member_expression" => f.field("property"),
+        "attribute" => f.field_of("attribute"),
+        "member_expression" => f.field_of("property"),
         "identifier" => Some(f.clone()),
         _ => None,
     }
@@ -79,18 +80,18 @@ pub(super) fn python_sink<'r>(
     imports: Option<&Imports>,
     sqlalchemy: bool,
 ) -> Option<Call<'r>> {
-    let f = node.field("function")?;
+    let f = node.field_of("function")?;
     let name = last_name(&f)?;
     if !PY_SINKS.contains(&name.text().as_ref()) && !sqlalchemy {
         return None;
     }
-    let arglist = node.field("arguments")?;
+    let arglist = node.field_of("arguments")?;
     let (method, receiver, start) = match f.kind().as_ref() {
         "attribute" => {
-            let m = f.field("attribute")?;
+            let m = f.field_of("attribute")?;
             (
                 m.text().to_string(),
-                f.field("object")?.text().to_string(),
+                f.field_of("object")?.text().to_string(),
                 m.range().start,
             )
         }
@@ -111,10 +112,10 @@ pub(super) fn python_sink<'r>(
             .named_children()
             .filter(|a| a.kind() == "keyword_argument")
             .filter(|a| {
-                a.field("name")
+                a.field_of("name")
                     .is_some_and(|n| names.contains(&n.text().as_ref()))
             })
-            .filter_map(|a| a.field("value"))
+            .filter_map(|a| a.field_of("value"))
             .collect::<Vec<_>>()
     };
     let resolved = imports.map_or_else(|| f.text().to_string(), |i| i.resolve(&f.text()));
@@ -188,7 +189,7 @@ pub(super) fn python_sink<'r>(
                 match v.kind().as_ref() {
                     "list" | "tuple" => args.extend(v.named_children()),
                     "dictionary" => {
-                        args.extend(v.named_children().filter_map(|p| p.field("value")))
+                        args.extend(v.named_children().filter_map(|p| p.field_of("value")))
                     }
                     _ => args.push(v),
                 }
@@ -212,20 +213,20 @@ pub(super) fn python_sink<'r>(
 }
 
 pub(super) fn js_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
-    let f = node.field("function")?;
+    let f = node.field_of("function")?;
     if !JS_SINKS.contains(&last_name(&f)?.text().as_ref()) {
         return None;
     }
-    let arglist = node.field("arguments")?;
+    let arglist = node.field_of("arguments")?;
     if arglist.kind() != "arguments" {
         return None; // a tagged template: parameterised by the tag
     }
     let (method, receiver, start) = match f.kind().as_ref() {
         "member_expression" => {
-            let m = f.field("property")?;
+            let m = f.field_of("property")?;
             (
                 m.text().to_string(),
-                f.field("object")?.text().to_string(),
+                f.field_of("object")?.text().to_string(),
                 m.range().start,
             )
         }
@@ -266,10 +267,10 @@ pub(super) fn js_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
                 .named_children()
                 .filter(|p| p.kind() == "pair")
                 .filter(|p| {
-                    p.field("key")
+                    p.field_of("key")
                         .is_some_and(|k| names.contains(&k.text().trim_matches(['"', '\''])))
                 })
-                .find_map(|p| p.field("value"))
+                .find_map(|p| p.field_of("value"))
         };
         (
             prop(&["text", "sql", "query"])?,
@@ -301,21 +302,21 @@ pub(super) fn js_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
 }
 
 pub(super) fn rust_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
-    let mut f = node.field("function")?;
+    let mut f = node.field_of("function")?;
     if f.kind() == "generic_function" {
-        f = f.field("function")?;
+        f = f.field_of("function")?;
     }
     let name_node = match f.kind().as_ref() {
-        "scoped_identifier" => f.field("name")?,
+        "scoped_identifier" => f.field_of("name")?,
         "identifier" => f.clone(),
-        "field_expression" => f.field("field")?,
+        "field_expression" => f.field_of("field")?,
         _ => return None,
     };
     if !RS_SINKS.contains(&name_node.text().as_ref()) {
         return None;
     }
     let args: Vec<N<'r>> = node
-        .field("arguments")?
+        .field_of("arguments")?
         .named_children()
         .filter(|a| !a.kind().ends_with("comment"))
         .collect();
@@ -350,10 +351,10 @@ pub(super) fn rust_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
             (path, String::new(), kind)
         }
         "field_expression" => {
-            let field = f.field("field")?;
+            let field = f.field_of("field")?;
             start = field.range().start;
             let method = field.text().to_string();
-            let receiver = f.field("value")?.text().to_string();
+            let receiver = f.field_of("value")?.text().to_string();
             match method.as_str() {
                 "execute" | "query" | "query_one" | "query_opt" | "query_raw" | "batch_execute"
                 | "simple_query" | "query_row" | "prepare" | "prepare_cached" | "execute_batch"
@@ -369,7 +370,7 @@ pub(super) fn rust_sink<'r>(node: &N<'r>) -> Option<Call<'r>> {
     let bound = node
         .parent()
         .filter(|p| p.kind() == "field_expression")
-        .and_then(|p| p.field("field"))
+        .and_then(|p| p.field_of("field"))
         .is_some_and(|f| f.text() == "bind");
     let params = bound || real_params(args.get(1));
     Some(Call {

@@ -5,6 +5,7 @@
 //! assigned earlier in the same function.
 
 use super::localflow::{is_constant_name, reaching_writes, typed_as_number, N};
+use crate::parse::fields::FieldOf;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -44,29 +45,29 @@ pub fn unwrap<'r>(mut e: N<'r>) -> N<'r> {
             | "non_null_expression"
             | "as_expression"
             | "satisfies_expression" => e.named_children().next(),
-            "reference_expression" => e.field("value"),
+            "reference_expression" => e.field_of("value"),
             "unary_expression" if e.text().starts_with('*') => e.named_children().next(),
             "call_expression" => {
-                let f = e.field("function");
+                let f = e.field_of("function");
                 match f
                     .as_ref()
                     .map(|f| (f.kind().to_string(), f.text().to_string()))
                 {
                     Some((k, _)) if k == "field_expression" => {
-                        let method = f.as_ref().and_then(|f| f.field("field"));
+                        let method = f.as_ref().and_then(|f| f.field_of("field"));
                         let m = method.map(|m| m.text().to_string()).unwrap_or_default();
                         if matches!(
                             m.as_str(),
                             "as_str" | "as_ref" | "to_string" | "to_owned" | "into" | "as_bytes"
                         ) {
-                            f.and_then(|f| f.field("value"))
+                            f.and_then(|f| f.field_of("value"))
                         } else {
                             None
                         }
                     }
-                    Some((_, t)) if t == "String::from" => {
-                        e.field("arguments").and_then(|a| a.named_children().next())
-                    }
+                    Some((_, t)) if t == "String::from" => e
+                        .field_of("arguments")
+                        .and_then(|a| a.named_children().next()),
                     _ => None,
                 }
             }
@@ -112,8 +113,8 @@ pub fn literal_text(e: &N<'_>, depth: usize) -> Option<String> {
             parts.map(|p| p.concat())
         }
         "binary_operator" | "binary_expression" if op(&e) == "+" => {
-            let l = literal_text(&e.field("left")?, depth + 1)?;
-            let r = literal_text(&e.field("right")?, depth + 1)?;
+            let l = literal_text(&e.field_of("left")?, depth + 1)?;
+            let r = literal_text(&e.field_of("right")?, depth + 1)?;
             Some(l + &r)
         }
         _ => None,
@@ -121,7 +122,7 @@ pub fn literal_text(e: &N<'_>, depth: usize) -> Option<String> {
 }
 
 fn op(e: &N<'_>) -> String {
-    e.field("operator")
+    e.field_of("operator")
         .map(|o| o.text().to_string())
         .unwrap_or_default()
 }
@@ -180,7 +181,7 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                 || text.ends_with(".length")
         }
         "call" | "call_expression" => {
-            let callee = e.field("function").map(|f| f.text().to_string()).unwrap_or_default();
+            let callee = e.field_of("function").map(|f| f.text().to_string()).unwrap_or_default();
             let last = callee.rsplit(['.', ':']).next().unwrap_or("");
             matches!(
                 last,
@@ -189,7 +190,7 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                     | "quote_identifier" | "Identifier"
             ) || PLACEHOLDERS.is_match(&text)
                 || matches!(last, "str" | "String" | "toString")
-                    && e.field("arguments").is_some_and(|a| {
+                    && e.field_of("arguments").is_some_and(|a| {
                         a.named_children().count() == 1 && literalish(&a, depth + 1)
                     })
                 || last == "join" && joined_literals(&e, depth)
@@ -199,14 +200,14 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             parts.len() == 3 && literalish(&parts[0], depth + 1) && literalish(&parts[2], depth + 1)
         }
         "ternary_expression" => {
-            let c = e.field("consequence");
-            let a = e.field("alternative");
+            let c = e.field_of("consequence");
+            let a = e.field_of("alternative");
             c.is_some_and(|c| literalish(&c, depth + 1)) && a.is_some_and(|a| literalish(&a, depth + 1))
         }
         // "?, " * len(ids): repeating a literal
         "binary_operator"
             if op(&e) == "*"
-                && [e.field("left"), e.field("right")]
+                && [e.field_of("left"), e.field_of("right")]
                     .iter()
                     .flatten()
                     .any(is_plain_string) =>
@@ -216,7 +217,7 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
         "binary_operator" | "binary_expression" | "tuple" | "list" | "array"
         | "expression_list" | "argument_list" | "arguments" | "keyword_argument" | "pair" | "dictionary" | "unary_operator" => e
             .named_children()
-            .filter(|c| !matches!(c.kind().as_ref(), "identifier" if c.parent().is_some_and(|p| p.kind() == "keyword_argument" && p.field("name").is_some_and(|n| n.range() == c.range()))))
+            .filter(|c| !matches!(c.kind().as_ref(), "identifier" if c.parent().is_some_and(|p| p.kind() == "keyword_argument" && p.field_of("name").is_some_and(|n| n.range() == c.range()))))
             .all(|c| literalish(&c, depth + 1)),
         _ => false,
     }
@@ -225,12 +226,12 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
 /// `" AND ".join(conditions)` / `conditions.join(" AND ")` where every
 /// element put into `conditions` in this function is a literal.
 fn joined_literals(call: &N<'_>, depth: usize) -> bool {
-    let Some(f) = call.field("function") else {
+    let Some(f) = call.field_of("function") else {
         return false;
     };
-    let object = f.field("object");
+    let object = f.field_of("object");
     let first_arg = call
-        .field("arguments")
+        .field_of("arguments")
         .and_then(|a| a.named_children().find(|c| !c.kind().ends_with("comment")));
     let list = match (object, first_arg) {
         (Some(o), Some(a)) if is_plain_string(&o) => a,
@@ -262,11 +263,11 @@ fn joined_literals(call: &N<'_>, depth: usize) -> bool {
         .dfs()
         .filter(|n| matches!(n.kind().as_ref(), "call" | "call_expression"))
         .filter(|n| {
-            n.field("function").is_some_and(|g| {
-                let obj = g.field("object").map(|o| o.text().to_string());
+            n.field_of("function").is_some_and(|g| {
+                let obj = g.field_of("object").map(|o| o.text().to_string());
                 let m = g
-                    .field("attribute")
-                    .or_else(|| g.field("property"))
+                    .field_of("attribute")
+                    .or_else(|| g.field_of("property"))
                     .map(|m| m.text().to_string());
                 obj.as_deref() == Some(name.as_str())
                     && matches!(
@@ -277,7 +278,7 @@ fn joined_literals(call: &N<'_>, depth: usize) -> bool {
         })
         .collect();
     added.iter().all(|n| {
-        n.field("arguments")
+        n.field_of("arguments")
             .is_some_and(|a| a.named_children().all(|c| literalish(&c, depth + 1)))
     })
 }
@@ -296,7 +297,7 @@ fn culprit(e: &N<'_>) -> String {
         .cloned()
         .unwrap_or(e);
     let first = match first.kind().as_ref() {
-        "keyword_argument" | "pair" => first.field("value").unwrap_or(first),
+        "keyword_argument" | "pair" => first.field_of("value").unwrap_or(first),
         _ => first,
     };
     unwrap(first).text().to_string()
@@ -308,7 +309,7 @@ fn flatten_plus<'r>(e: &N<'r>, out: &mut Vec<N<'r>>) {
     while let Some(n) = stack.pop() {
         let n = unwrap(n);
         if matches!(n.kind().as_ref(), "binary_operator" | "binary_expression") && op(&n) == "+" {
-            if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
+            if let (Some(l), Some(r)) = (n.field_of("left"), n.field_of("right")) {
                 stack.push(r);
                 stack.push(l);
                 continue;
@@ -339,7 +340,7 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
             let bad = e
                 .children()
                 .filter(|c| c.kind() == "interpolation")
-                .filter_map(|i| i.field("expression"))
+                .filter_map(|i| i.field_of("expression"))
                 .find(|x| !literalish(x, depth + 1))?;
             built_at(
                 "with an f-string interpolating",
@@ -368,8 +369,8 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
             )
         }
         "binary_operator" if op(&e) == "%" => {
-            let left = e.field("left")?;
-            let right = e.field("right")?;
+            let left = e.field_of("left")?;
+            let right = e.field_of("right")?;
             if literalish(&right, depth + 1) {
                 return None;
             }
@@ -411,12 +412,12 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
             )
         }
         "call" => {
-            let f = e.field("function")?;
-            if f.kind() != "attribute" || f.field("attribute")?.text() != "format" {
+            let f = e.field_of("function")?;
+            if f.kind() != "attribute" || f.field_of("attribute")?.text() != "format" {
                 return None;
             }
-            let fmt = literal_text(&f.field("object")?, depth + 1)?;
-            let args = e.field("arguments")?;
+            let fmt = literal_text(&f.field_of("object")?, depth + 1)?;
+            let args = e.field_of("arguments")?;
             if literalish(&args, depth + 1) {
                 return None;
             }
@@ -428,7 +429,7 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
             .enumerate()
             .filter(|(i, _)| *i != 1)
             .find_map(|(_, c)| built(&c, depth + 1)),
-        "ternary_expression" => [e.field("consequence"), e.field("alternative")]
+        "ternary_expression" => [e.field_of("consequence"), e.field_of("alternative")]
             .into_iter()
             .flatten()
             .find_map(|c| built(&c, depth + 1)),
@@ -459,7 +460,7 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
 
 /// Rust `format!("..{x}..", a, b = c)`: non-literal arguments or inline names.
 fn format_macro(e: &N<'_>, depth: usize) -> Option<Built> {
-    let name = e.field("macro")?.text().to_string();
+    let name = e.field_of("macro")?.text().to_string();
     if name != "format" && name != "format_args" {
         return None;
     }

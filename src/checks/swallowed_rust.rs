@@ -7,6 +7,7 @@
 
 use super::servicectx::{rust_in_main, rust_in_test, Node};
 use super::Hit;
+use crate::parse::fields::FieldOf;
 use crate::rules::meta::{Confidence, Severity};
 
 /// Methods whose `Result` is an I/O or database outcome that must not be dropped.
@@ -36,10 +37,10 @@ const FALLIBLE: &[&str] = &[
 ];
 
 pub(super) fn rust_discard(decl: &Node<'_>, out: &mut Vec<Hit>) {
-    if decl.field("pattern").is_none_or(|p| p.text() != "_") || rust_in_test(decl) {
+    if decl.field_of("pattern").is_none_or(|p| p.text() != "_") || rust_in_test(decl) {
         return;
     }
-    let Some((call, method)) = decl.field("value").and_then(|v| fallible_call(&v)) else {
+    let Some((call, method)) = decl.field_of("value").and_then(|v| fallible_call(&v)) else {
         return;
     };
     out.push(
@@ -60,21 +61,21 @@ pub(super) fn rust_ok_discard(stmt: &Node<'_>, out: &mut Vec<Hit>) {
         return;
     };
     if call.kind() != "call_expression"
-        || call.field("arguments").is_none_or(|a| a.text() != "()")
+        || call.field_of("arguments").is_none_or(|a| a.text() != "()")
         || rust_in_test(stmt)
     {
         return;
     }
     let Some(func) = call
-        .field("function")
+        .field_of("function")
         .filter(|f| f.kind() == "field_expression")
     else {
         return;
     };
-    if func.field("field").is_none_or(|f| f.text() != "ok") {
+    if func.field_of("field").is_none_or(|f| f.text() != "ok") {
         return;
     }
-    let Some((inner, method)) = func.field("value").and_then(|v| fallible_call(&v)) else {
+    let Some((inner, method)) = func.field_of("value").and_then(|v| fallible_call(&v)) else {
         return;
     };
     out.push(
@@ -101,21 +102,21 @@ fn fallible_call(value: &Node<'_>) -> Option<(String, String)> {
     if call.kind() != "call_expression" {
         return None;
     }
-    let func = call.field("function")?;
+    let func = call.field_of("function")?;
     let (receiver, method) = match func.kind().as_ref() {
         "field_expression" => (
-            func.field("value")
+            func.field_of("value")
                 .map(|v| v.text().to_string())
                 .unwrap_or_default(),
-            func.field("field")
+            func.field_of("field")
                 .map(|f| f.text().to_string())
                 .unwrap_or_default(),
         ),
         "scoped_identifier" => (
-            func.field("path")
+            func.field_of("path")
                 .map(|v| v.text().to_string())
                 .unwrap_or_default(),
-            func.field("name")
+            func.field_of("name")
                 .map(|f| f.text().to_string())
                 .unwrap_or_default(),
         ),
@@ -135,7 +136,7 @@ fn fallible_call(value: &Node<'_>) -> Option<(String, String)> {
         || recv_last.contains("chan")
         || recv_last.ends_with("_sink")
         || recv_last == "sink";
-    let args_empty = call.field("arguments").is_none_or(|a| a.text() == "()");
+    let args_empty = call.field_of("arguments").is_none_or(|a| a.text() == "()");
     let weak = matches!(
         method.as_str(),
         "insert" | "update" | "delete" | "send" | "write"
@@ -184,20 +185,20 @@ fn short(text: &str) -> String {
 }
 
 pub(super) fn rust_unwrap(call: &Node<'_>, out: &mut Vec<Hit>) {
-    let Some(func) = call.field("function") else {
+    let Some(func) = call.field_of("function") else {
         return;
     };
     if func.kind() != "field_expression" {
         return;
     }
-    let Some(field) = func.field("field") else {
+    let Some(field) = func.field_of("field") else {
         return;
     };
     let method = field.text();
     if method != "unwrap" && method != "expect" {
         return;
     }
-    let Some(receiver) = func.field("value") else {
+    let Some(receiver) = func.field_of("value") else {
         return;
     };
     if infallible_receiver(&receiver)
@@ -236,11 +237,11 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
     }
     if receiver.kind() == "call_expression" {
         let args = receiver
-            .field("arguments")
+            .field_of("arguments")
             .map(|a| a.text().to_string())
             .unwrap_or_default();
         let func = receiver
-            .field("function")
+            .field_of("function")
             .map(|f| f.text().to_string())
             .unwrap_or_default();
         let method = func.rsplit(['.', ':']).next().unwrap_or("");
@@ -266,7 +267,10 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
             return true;
         }
         if method == "parse" || method == "try_into" || method == "try_from" {
-            if let Some(inner) = receiver.field("function").and_then(|f| f.field("value")) {
+            if let Some(inner) = receiver
+                .field_of("function")
+                .and_then(|f| f.field_of("value"))
+            {
                 if matches!(
                     inner.kind().as_ref(),
                     "string_literal" | "raw_string_literal" | "integer_literal"
@@ -282,10 +286,10 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
 fn in_static_init(node: &Node<'_>) -> bool {
     node.ancestors().any(|a| match a.kind().as_ref() {
         "static_item" | "const_item" => true,
-        "macro_invocation" => a.field("macro").is_some_and(|m| {
+        "macro_invocation" => a.field_of("macro").is_some_and(|m| {
             m.text().ends_with("lazy_static") || m.text().ends_with("thread_local")
         }),
-        "call_expression" => a.field("function").is_some_and(|f| {
+        "call_expression" => a.field_of("function").is_some_and(|f| {
             let t = f.text();
             t.ends_with("Lazy::new") || t.ends_with("LazyLock::new") || t.ends_with("get_or_init")
         }),

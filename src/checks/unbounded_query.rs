@@ -15,6 +15,7 @@
 use super::limits_common::{strip_quotes, N};
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use regex::Regex;
@@ -111,14 +112,14 @@ fn python(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
 
 fn drf_class(class: &N<'_>, out: &mut Vec<Hit>) {
     let bases = class
-        .field("superclasses")
+        .field_of("superclasses")
         .map(|s| s.text().to_string())
         .unwrap_or_default();
     let django_list = DJANGO_LIST_VIEW.is_match(&bases);
     if !LIST_BASE.is_match(&bases) && !django_list {
         return;
     }
-    let Some(body) = class.field("body") else {
+    let Some(body) = class.field_of("body") else {
         return;
     };
     let body_text = body.text();
@@ -126,7 +127,7 @@ fn drf_class(class: &N<'_>, out: &mut Vec<Hit>) {
         return;
     }
     let name = class
-        .field("name")
+        .field_of("name")
         .map(|n| n.text().to_string())
         .unwrap_or_default();
     // Django's generic ListView renders every object unless `paginate_by` is set.
@@ -135,7 +136,7 @@ fn drf_class(class: &N<'_>, out: &mut Vec<Hit>) {
             .iter()
             .any(|k| body_text.contains(k));
         if has_source && !BOUNDED.is_match(&body_text) && !body_text.contains("paginate_by") {
-            if let Some(n) = class.field("name") {
+            if let Some(n) = class.field_of("name") {
                 out.push(Hit::new(
                     n.range(),
                     format!("list view `{name}` (Django `ListView`) sets no `paginate_by`, so every request renders the whole table"),
@@ -149,9 +150,9 @@ fn drf_class(class: &N<'_>, out: &mut Vec<Hit>) {
             continue;
         };
         let is_none = a
-            .field("left")
+            .field_of("left")
             .is_some_and(|l| l.text() == "pagination_class")
-            && a.field("right").is_some_and(|r| r.text() == "None");
+            && a.field_of("right").is_some_and(|r| r.text() == "None");
         if is_none {
             out.push(Hit::new(
                 a.range(),
@@ -163,18 +164,21 @@ fn drf_class(class: &N<'_>, out: &mut Vec<Hit>) {
 
 fn rest_framework_settings(node: &N<'_>, out: &mut Vec<Hit>) {
     if node
-        .field("left")
+        .field_of("left")
         .is_none_or(|l| l.text() != "REST_FRAMEWORK")
     {
         return;
     }
-    let Some(dict) = node.field("right").filter(|r| r.kind() == "dictionary") else {
+    let Some(dict) = node.field_of("right").filter(|r| r.kind() == "dictionary") else {
         return;
     };
     let keys: Vec<String> = dict
         .children()
         .filter(|c| c.kind() == "pair")
-        .filter_map(|p| p.field("key").map(|k| strip_quotes(&k.text()).to_string()))
+        .filter_map(|p| {
+            p.field_of("key")
+                .map(|k| strip_quotes(&k.text()).to_string())
+        })
         .collect();
     if dict.children().any(|c| c.kind() == "dictionary_splat")
         || keys.iter().any(|k| k == "DEFAULT_PAGINATION_CLASS")

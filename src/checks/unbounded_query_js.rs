@@ -9,6 +9,7 @@ use super::limits_common::{js_args, js_obj_get, js_obj_has, strip_quotes, KeySta
 use super::nest;
 use super::unbounded_query::{hit, re, BOUNDED, SELECT, SQL_BOUNDED};
 use super::Hit;
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use regex::Regex;
@@ -29,11 +30,11 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     // `PrismaClient`, `PrismaService`, `@prisma/client`, `this.prisma`.
     let prisma = file.text.to_ascii_lowercase().contains("prisma");
     for call in nodes.of_kind("call_expression") {
-        let Some(func) = call.field("function") else {
+        let Some(func) = call.field_of("function") else {
             continue;
         };
         if func.kind() != "member_expression"
-            || func.field("property").is_none_or(|p| p.text() != "get")
+            || func.field_of("property").is_none_or(|p| p.text() != "get")
         {
             continue;
         }
@@ -87,10 +88,10 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     // `async function getAllUsers(req, res) {...}`.
     for node in nodes.of_kinds(&["function_declaration", "variable_declarator"]) {
         let (name, func) = match node.kind().as_ref() {
-            "function_declaration" => (node.field("name"), Some(node.clone())),
+            "function_declaration" => (node.field_of("name"), Some(node.clone())),
             "variable_declarator" => (
-                node.field("name"),
-                node.field("value").and_then(|v| {
+                node.field_of("name"),
+                node.field_of("value").and_then(|v| {
                     // Unwrap `asyncHandler(async (req, res) => ...)`.
                     if v.kind() == "call_expression" {
                         js_args(&v).into_iter().find(|a| {
@@ -119,7 +120,7 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
             continue;
         }
         let params = func
-            .field("parameters")
+            .field_of("parameters")
             .map(|p| p.text().to_string())
             .unwrap_or_default();
         if !JS_HANDLER_PARAMS.is_match(&params) || BOUNDED.is_match(&func.text()) {
@@ -132,14 +133,14 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
 }
 
 fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
-    let Some(func) = call.field("function") else {
+    let Some(func) = call.field_of("function") else {
         return;
     };
     if func.kind() != "member_expression" {
         return;
     }
     let method = func
-        .field("property")
+        .field_of("property")
         .map(|p| p.text().to_string())
         .unwrap_or_default();
     let args = js_args(call);
@@ -178,8 +179,8 @@ fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
             // Drizzle's relational API: db.query.users.findMany({ limit })
             let drizzle = !prisma
                 && func
-                    .field("object")
-                    .and_then(|o| o.field("object"))
+                    .field_of("object")
+                    .and_then(|o| o.field_of("object"))
                     .is_some_and(|c| c.text() == "query" || c.text().ends_with(".query"));
             let bound = if drizzle { "limit" } else { "take" };
             out.push(hit(
@@ -200,7 +201,7 @@ fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
                     });
                     // Options-style objects (TypeORM/Sequelize) bound only with where/limit/take.
                     let options_only = o.children().filter(|c| c.kind() == "pair").all(|p| {
-                        p.field("key").is_some_and(|k| {
+                        p.field_of("key").is_some_and(|k| {
                             matches!(
                                 strip_quotes(&k.text()),
                                 "order"
@@ -217,7 +218,7 @@ fn js_query(call: &N<'_>, prisma: bool, handler: &str, out: &mut Vec<Hit>) {
                 }
                 Some(_) => true,
             };
-            let receiver_model = func.field("object").is_some_and(|o| {
+            let receiver_model = func.field_of("object").is_some_and(|o| {
                 o.text()
                     .chars()
                     .next()
@@ -279,7 +280,7 @@ fn next_get_handlers<'t>(nodes: &NodeIndex<'t>) -> Vec<N<'t>> {
             .take(2)
             .any(|a| a.kind() == "export_statement")
     };
-    let named_get = |n: &N<'_>| n.field("name").is_some_and(|name| name.text() == "GET");
+    let named_get = |n: &N<'_>| n.field_of("name").is_some_and(|name| name.text() == "GET");
     let mut out = Vec::new();
     for node in nodes.of_kinds(&["function_declaration", "variable_declarator"]) {
         if !named_get(&node) || !exported(&node) {
@@ -287,7 +288,7 @@ fn next_get_handlers<'t>(nodes: &NodeIndex<'t>) -> Vec<N<'t>> {
         }
         let func = match node.kind().as_ref() {
             "function_declaration" => Some(node.clone()),
-            _ => node.field("value").filter(|v| {
+            _ => node.field_of("value").filter(|v| {
                 matches!(
                     v.kind().as_ref(),
                     "arrow_function" | "function_expression" | "function"
@@ -351,7 +352,7 @@ fn nest_list_handlers<'t>(nodes: &NodeIndex<'t>) -> Vec<(String, N<'t>)> {
         let shown = match base {
             Some(_) => format!("GET /{route}"),
             None => method
-                .field("name")
+                .field_of("name")
                 .map_or_else(|| "GET".to_string(), |n| format!("GET {}", n.text())),
         };
         out.push((shown, method));
@@ -365,18 +366,18 @@ fn nest_list_handlers<'t>(nodes: &NodeIndex<'t>) -> Vec<(String, N<'t>)> {
 /// or imported as `db`). `this.repository.findMany` and
 /// `service.findMany` are the project's own methods, which may page.
 fn model_delegate(func: &N<'_>) -> bool {
-    let Some(model) = func.field("object") else {
+    let Some(model) = func.field_of("object") else {
         return false;
     };
     model.kind() == "member_expression"
-        && model.field("property").is_some_and(|p| {
+        && model.field_of("property").is_some_and(|p| {
             p.text()
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_ascii_lowercase())
         })
         && model
-            .field("object")
+            .field_of("object")
             .is_some_and(|c| c.kind() != "this" && c.text() != "this")
 }
 

@@ -7,6 +7,7 @@
 use super::limits_common::{py_kwarg, py_positional, N};
 use super::unbounded_query::{hit, re, BOUNDED, SELECT, SQL_BOUNDED};
 use super::Hit;
+use crate::parse::fields::FieldOf;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -25,7 +26,7 @@ static LIST_NAME: LazyLock<Regex> =
 
 /// Is this function a collection handler? Returns its name.
 pub(super) fn py_list_handler(def: &N<'_>, is_django: bool) -> Option<String> {
-    let name = def.field("name")?.text().to_string();
+    let name = def.field_of("name")?.text().to_string();
     let decorators: Vec<N<'_>> = def
         .parent()
         .filter(|p| p.kind() == "decorated_definition")
@@ -36,7 +37,7 @@ pub(super) fn py_list_handler(def: &N<'_>, is_django: bool) -> Option<String> {
             continue;
         };
         let func = call
-            .field("function")
+            .field_of("function")
             .map(|f| f.text().to_string())
             .unwrap_or_default();
         let attr = func.rsplit('.').next().unwrap_or("");
@@ -66,11 +67,11 @@ pub(super) fn py_list_handler(def: &N<'_>, is_django: bool) -> Option<String> {
     // Methods of Django/DRF class-based views.
     if let Some(class) = def.ancestors().find(|a| a.kind() == "class_definition") {
         let bases = class
-            .field("superclasses")
+            .field_of("superclasses")
             .map(|s| s.text().to_string())
             .unwrap_or_default();
         let cname = class
-            .field("name")
+            .field_of("name")
             .map(|n| n.text().to_string())
             .unwrap_or_default();
         let listy = name == "list" || (name == "get" && !cname.contains("Detail"));
@@ -78,7 +79,7 @@ pub(super) fn py_list_handler(def: &N<'_>, is_django: bool) -> Option<String> {
     }
     // Django function views named like list views.
     let first = def
-        .field("parameters")
+        .field_of("parameters")
         .and_then(|p| p.named_children().next())
         .map(|p| p.text().to_string());
     (first.as_deref() == Some("request") && LIST_NAME.is_match(&name)).then_some(name)
@@ -88,7 +89,7 @@ pub(super) fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
     if BOUNDED.is_match(&def.text()) {
         return;
     }
-    let Some(body) = def.field("body") else {
+    let Some(body) = def.field_of("body") else {
         return;
     };
     let body_text = body.text().to_string();
@@ -101,7 +102,7 @@ pub(super) fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
         {
             continue;
         }
-        let Some(func) = call.field("function") else {
+        let Some(func) = call.field_of("function") else {
             continue;
         };
         let ftext = func.text().to_string();
@@ -150,7 +151,7 @@ pub(super) fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
                 .parent()
                 .filter(|p| p.kind() == "argument_list")
                 .and_then(|p| p.parent())
-                .and_then(|c| c.field("function"))
+                .and_then(|c| c.field_of("function"))
                 .map(|f| f.text().to_string())
                 .unwrap_or_default();
             if CONSUMER.is_match(&consumer) {
@@ -174,7 +175,7 @@ pub(super) fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
         // PyMongo / Motor: `db.users.find()` or `find({})` without `.limit(`.
         if attr == "find" && func.kind() == "attribute" {
             let receiver = func
-                .field("object")
+                .field_of("object")
                 .map(|o| o.text().to_ascii_lowercase())
                 .unwrap_or_default();
             let args = py_positional(&call);
@@ -233,7 +234,7 @@ pub(super) fn py_handler_body(def: &N<'_>, handler: &str, out: &mut Vec<Hit>) {
                 "string" | "concatenated_string" => Some(first.text().to_string()),
                 "call"
                     if first
-                        .field("function")
+                        .field_of("function")
                         .is_some_and(|f| f.text().ends_with("text")) =>
                 {
                     py_positional(&first).first().map(|s| s.text().to_string())
@@ -270,7 +271,7 @@ fn assigned_and_only_reduced(call: &N<'_>, body: &str) -> bool {
         return false;
     };
     let Some(name) = assign
-        .field("left")
+        .field_of("left")
         .filter(|l| l.kind() == "identifier")
         .map(|l| l.text().to_string())
     else {

@@ -10,6 +10,7 @@
 use super::localflow::N;
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::rules::meta::Severity;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -182,7 +183,7 @@ pub(crate) fn hit(range: std::ops::Range<usize>, who: &str, via: &str, speed: Sp
 }
 
 pub(crate) fn first_arg<'r>(call: &N<'r>) -> Option<N<'r>> {
-    call.field("arguments")?
+    call.field_of("arguments")?
         .named_children()
         .find(|a| !a.kind().ends_with("comment"))
 }

@@ -7,6 +7,7 @@ use super::python::{unquote, Args};
 use super::{classify, Speed};
 use crate::checks::localflow::N;
 use crate::checks::Hit;
+use crate::parse::fields::FieldOf;
 use crate::parse::ParsedFile;
 use crate::rules::meta::Severity;
 
@@ -110,7 +111,7 @@ pub(super) fn passlib_context(resolved: &str, args: &Args<'_>, out: &mut Vec<Hit
 /// Django `PASSWORD_HASHERS` whose first (default) entry is MD5/SHA-1/crypt.
 pub(super) fn django_hashers(file: &ParsedFile, node: &N<'_>, out: &mut Vec<Hit>) {
     if node
-        .field("left")
+        .field_of("left")
         .is_none_or(|l| l.text() != "PASSWORD_HASHERS")
     {
         return;
@@ -120,7 +121,7 @@ pub(super) fn django_hashers(file: &ParsedFile, node: &N<'_>, out: &mut Vec<Hit>
     if path.contains("test") {
         return;
     }
-    let Some(list) = node.field("right") else {
+    let Some(list) = node.field_of("right") else {
         return;
     };
     let Some(first) = list.named_children().find(|c| c.kind() != "comment") else {

@@ -5,6 +5,7 @@
 use super::{classify, first_arg, hit, subject};
 use crate::checks::localflow::{reaching_writes, N};
 use crate::checks::Hit;
+use crate::parse::fields::FieldOf;
 
 /// The algorithm a JS hash object was made with: `createHash('md5')`.
 fn js_hash_ctor(e: &N<'_>) -> Option<(String, usize)> {
@@ -16,9 +17,9 @@ fn js_hash_ctor(e: &N<'_>) -> Option<(String, usize)> {
     if e.kind() != "call_expression" {
         return None;
     }
-    let f = e.field("function")?;
+    let f = e.field_of("function")?;
     let name = match f.kind().as_ref() {
-        "member_expression" => f.field("property")?,
+        "member_expression" => f.field_of("property")?,
         "identifier" => f.clone(),
         _ => return None,
     };
@@ -33,12 +34,12 @@ fn js_hash_ctor(e: &N<'_>) -> Option<(String, usize)> {
 }
 
 pub(super) fn call(node: &N<'_>, out: &mut Vec<Hit>) {
-    let Some(f) = node.field("function") else {
+    let Some(f) = node.field_of("function") else {
         return;
     };
     let Some(arg) = first_arg(node) else { return };
     let (name, object) = match f.kind().as_ref() {
-        "member_expression" => (f.field("property"), f.field("object")),
+        "member_expression" => (f.field_of("property"), f.field_of("object")),
         "identifier" => (Some(f.clone()), None),
         _ => return,
     };
@@ -51,7 +52,7 @@ pub(super) fn call(node: &N<'_>, out: &mut Vec<Hit>) {
     {
         // crypto.subtle.digest("SHA-256", encoder.encode(password))
         let alg = arg.text().trim_matches(['"', '\'', '`']).to_string();
-        let data = node.field("arguments").and_then(|a| {
+        let data = node.field_of("arguments").and_then(|a| {
             a.named_children()
                 .filter(|c| !c.kind().ends_with("comment"))
                 .nth(1)

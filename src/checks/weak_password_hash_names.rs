@@ -4,6 +4,7 @@
 
 use crate::checks::localflow::{reaching_writes, scope_of, N};
 use crate::checks::names::{is_password_name, is_secret_name};
+use crate::parse::fields::FieldOf;
 
 const NOT_PASSWORD: &[&str] = &[
     "hash", "digest", "reset", "token", "length", "policy", "field", "url", "path", "file", "salt",
@@ -91,7 +92,7 @@ pub(super) fn destination(call: &N<'_>) -> Option<String> {
     let stored_in = |target: &N<'_>| is_pw_target(&target.text()).then(|| short(&target.text()));
     match p.kind().as_ref() {
         "assignment" | "assignment_expression" | "variable_declarator" => {
-            let target = p.field("left").or_else(|| p.field("name"))?;
+            let target = p.field_of("left").or_else(|| p.field_of("name"))?;
             if let Some(t) = stored_in(&target) {
                 return Some(t);
             }
@@ -118,17 +119,18 @@ pub(super) fn sink_of(value: &N<'_>) -> Option<String> {
     let p = value.parent()?;
     match p.kind().as_ref() {
         "keyword_argument" | "pair" => {
-            let key = p.field("name").or_else(|| p.field("key"))?;
+            let key = p.field_of("name").or_else(|| p.field_of("key"))?;
             is_pw_target(key.text().trim_matches(['"', '\''])).then(|| short(&key.text()))
         }
         "assignment" | "assignment_expression"
-            if p.field("right").is_some_and(|r| r.range() == value.range()) =>
+            if p.field_of("right")
+                .is_some_and(|r| r.range() == value.range()) =>
         {
-            let target = p.field("left")?;
+            let target = p.field_of("left")?;
             is_pw_target(&target.text()).then(|| short(&target.text()))
         }
         "argument_list" | "arguments" => {
-            let f = p.parent()?.field("function")?;
+            let f = p.parent()?.field_of("function")?;
             let name = f.text().rsplit(['.', ':']).next().unwrap_or("").to_string();
             let lower = name.to_ascii_lowercase();
             (lower.contains("password") && !lower.contains("check") && !lower.contains("verify"))
@@ -191,7 +193,7 @@ pub(super) fn password_in(e: &N<'_>, secrets_too: bool, depth: usize) -> Option<
                 let keyed = matches!(p.kind().as_ref(), "subscript" | "subscript_expression")
                     || p.kind() == "argument_list"
                         && p.parent()
-                            .and_then(|c| c.field("function"))
+                            .and_then(|c| c.field_of("function"))
                             .is_some_and(|f| {
                                 f.text().ends_with("get") || f.text().ends_with("getattr")
                             });

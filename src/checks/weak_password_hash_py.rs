@@ -8,6 +8,7 @@ use super::{classify, hit, password_in, subject, Speed};
 use crate::checks::localflow::{reaching_writes, N};
 use crate::checks::pyimports::Imports;
 use crate::checks::Hit;
+use crate::parse::fields::FieldOf;
 use crate::parse::nodes::NodeIndex;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -42,7 +43,7 @@ pub(super) struct Args<'r> {
 
 impl<'r> Args<'r> {
     pub(super) fn of(call: &N<'r>) -> Option<Self> {
-        let list = call.field("arguments")?;
+        let list = call.field_of("arguments")?;
         let mut args = Args {
             positional: Vec::new(),
             keywords: Vec::new(),
@@ -50,7 +51,7 @@ impl<'r> Args<'r> {
         for a in list.named_children() {
             match a.kind().as_ref() {
                 "keyword_argument" => {
-                    if let (Some(n), Some(v)) = (a.field("name"), a.field("value")) {
+                    if let (Some(n), Some(v)) = (a.field_of("name"), a.field_of("value")) {
                         args.keywords.push((n.text().to_string(), v));
                     }
                 }
@@ -79,7 +80,7 @@ pub(super) fn unquote(s: &str) -> &str {
 /// `hashlib.md5(...)`, `hashlib.new("sha1")`, `MD5.new()`: the algorithm a
 /// Python hash constructor call uses, and where its data argument would be.
 fn constructor<'r>(call: &N<'r>, imports: &Imports) -> Option<(String, Option<N<'r>>)> {
-    let f = call.field("function")?;
+    let f = call.field_of("function")?;
     let resolved = imports.resolve(&f.text());
     let args = Args::of(call)?;
     if let Some(name) = resolved.strip_prefix("hashlib.") {
@@ -95,7 +96,7 @@ fn constructor<'r>(call: &N<'r>, imports: &Imports) -> Option<(String, Option<N<
     // cryptography: hashes.Hash(hashes.MD5())
     if resolved.ends_with("hashes.Hash") {
         let inner = args.get(0, &["algorithm"])?;
-        let callee = inner.field("function")?.text().to_string();
+        let callee = inner.field_of("function")?.text().to_string();
         let alg = callee.rsplit('.').next().unwrap_or(&callee);
         return Some((alg.to_string(), None));
     }
@@ -119,11 +120,11 @@ const RELEVANT: &[&str] = &[
 ];
 
 fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut Vec<Hit>) {
-    let Some(f) = node.field("function") else {
+    let Some(f) = node.field_of("function") else {
         return;
     };
     let last = match f.kind().as_ref() {
-        "attribute" => f.field("attribute"),
+        "attribute" => f.field_of("attribute"),
         "identifier" => Some(f.clone()),
         _ => None,
     };
@@ -150,7 +151,8 @@ fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut V
     if f.kind() == "identifier" && ftext == "hash" && resolved == "hash" {
         let in_dunder = node.ancestors().any(|a| {
             a.kind() == "function_definition"
-                && a.field("name").is_some_and(|n| n.text().starts_with("__"))
+                && a.field_of("name")
+                    .is_some_and(|n| n.text().starts_with("__"))
         });
         if in_dunder {
             return;
@@ -216,7 +218,7 @@ fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut V
         passlib_context(&resolved, &args, out);
         return;
     }
-    let (Some(method), Some(object)) = (f.field("attribute"), f.field("object")) else {
+    let (Some(method), Some(object)) = (f.field_of("attribute"), f.field_of("object")) else {
         return;
     };
     match method.text().as_ref() {
@@ -263,12 +265,14 @@ fn call(node: &N<'_>, imports: &Imports, imported: &HashSet<String>, out: &mut V
         "hash" | "encrypt" | "genhash" => {
             let mut scheme = object.clone();
             if scheme.kind() == "call" {
-                match scheme.field("function") {
+                match scheme.field_of("function") {
                     Some(g)
                         if g.kind() == "attribute"
-                            && g.field("attribute").is_some_and(|a| a.text() == "using") =>
+                            && g.field_of("attribute").is_some_and(|a| a.text() == "using") =>
                     {
-                        let Some(o) = g.field("object") else { return };
+                        let Some(o) = g.field_of("object") else {
+                            return;
+                        };
                         scheme = o;
                     }
                     _ => return,
@@ -317,8 +321,8 @@ fn non_security_use(call: &N<'_>, data: Option<&N<'_>>) -> bool {
     }
     call.ancestors().any(|a| {
         let named = match a.kind().as_ref() {
-            "assignment" => a.field("left"),
-            "function_definition" | "class_definition" => a.field("name"),
+            "assignment" => a.field_of("left"),
+            "function_definition" | "class_definition" => a.field_of("name"),
             _ => None,
         };
         named.is_some_and(|n| names_it(&n.text()))
@@ -330,7 +334,7 @@ fn password_update_follows(call: &N<'_>) -> bool {
     let Some(assign) = call.parent().filter(|p| p.kind() == "assignment") else {
         return false;
     };
-    let Some(name) = assign.field("left").filter(|l| l.kind() == "identifier") else {
+    let Some(name) = assign.field_of("left").filter(|l| l.kind() == "identifier") else {
         return false;
     };
     let name = name.text().to_string();
@@ -339,12 +343,13 @@ fn password_update_follows(call: &N<'_>) -> bool {
     };
     let found = scope.dfs().any(|n| {
         n.kind() == "call"
-            && n.field("function").is_some_and(|f| {
+            && n.field_of("function").is_some_and(|f| {
                 f.kind() == "attribute"
-                    && f.field("object").is_some_and(|o| o.text() == name)
-                    && f.field("attribute").is_some_and(|a| a.text() == "update")
+                    && f.field_of("object").is_some_and(|o| o.text() == name)
+                    && f.field_of("attribute")
+                        .is_some_and(|a| a.text() == "update")
             })
-            && n.field("arguments")
+            && n.field_of("arguments")
                 .and_then(|a| a.named_children().next())
                 .is_some_and(|a| password_in(&a, false, 0).is_some())
     });

@@ -5,6 +5,7 @@
 use super::{classify, first_arg, hit, is_pw, password_in, Speed};
 use crate::checks::localflow::{reaching_writes, N};
 use crate::checks::Hit;
+use crate::parse::fields::FieldOf;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -18,7 +19,7 @@ fn rust_hasher(e: &N<'_>) -> Option<String> {
     if e.kind() != "call_expression" {
         return None;
     }
-    let path = e.field("function")?.text().to_string();
+    let path = e.field_of("function")?.text().to_string();
     let (ty, ctor) = path.rsplit_once("::")?;
     if !matches!(ctor, "new" | "default") {
         return None;
@@ -28,12 +29,12 @@ fn rust_hasher(e: &N<'_>) -> Option<String> {
 }
 
 pub(super) fn call(node: &N<'_>, out: &mut Vec<Hit>) {
-    let Some(f) = node.field("function") else {
+    let Some(f) = node.field_of("function") else {
         return;
     };
     let name = match f.kind().as_ref() {
-        "scoped_identifier" => f.field("name"),
-        "field_expression" => f.field("field"),
+        "scoped_identifier" => f.field_of("name"),
+        "field_expression" => f.field_of("field"),
         _ => None,
     };
     let relevant = name.is_some_and(|n| {
@@ -64,7 +65,7 @@ pub(super) fn call(node: &N<'_>, out: &mut Vec<Hit>) {
                 "digest" if ty_last.is_empty() || ty_last == "digest" => {
                     // ring: digest(&digest::SHA256, data)
                     let alg = arg.text().rsplit("::").next().unwrap_or("").to_string();
-                    let data = node.field("arguments").and_then(|a| {
+                    let data = node.field_of("arguments").and_then(|a| {
                         a.named_children()
                             .filter(|c| !c.kind().ends_with("comment"))
                             .nth(1)
@@ -85,7 +86,7 @@ pub(super) fn call(node: &N<'_>, out: &mut Vec<Hit>) {
             }
         }
         "field_expression" => {
-            let Some(method) = f.field("field") else {
+            let Some(method) = f.field_of("field") else {
                 return;
             };
             if !matches!(
@@ -94,7 +95,9 @@ pub(super) fn call(node: &N<'_>, out: &mut Vec<Hit>) {
             ) {
                 return;
             }
-            let Some(recv) = f.field("value") else { return };
+            let Some(recv) = f.field_of("value") else {
+                return;
+            };
             let Some(ty) = rust_hasher(&recv) else { return };
             if let (Some(speed), Some(pw)) = (classify(&ty), password_in(&arg, false, 0)) {
                 let start = if recv.kind() == "identifier" {

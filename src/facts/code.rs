@@ -5,6 +5,7 @@ use super::libraries::{capabilities_of, normalize, Capability};
 use super::{FactKind, FactSink};
 use crate::checks::limits_common::js_obj_get;
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -77,13 +78,13 @@ pub fn extract(sink: &mut FactSink<'_>) {
         match (lang, kind.as_ref()) {
             (Language::Python, "import_statement" | "import_from_statement") => {
                 let names: Vec<String> = if kind == "import_from_statement" {
-                    node.field("module_name")
+                    node.field_of("module_name")
                         .map(|m| m.text().to_string())
                         .into_iter()
                         .collect()
                 } else {
                     node.field_children("name")
-                        .map(|n| n.field("name").unwrap_or(n).text().to_string())
+                        .map(|n| n.field_of("name").unwrap_or(n).text().to_string())
                         .collect()
                 };
                 for name in names {
@@ -92,7 +93,7 @@ pub fn extract(sink: &mut FactSink<'_>) {
             }
             (Language::Python, "class_definition") => {
                 let supers = node
-                    .field("superclasses")
+                    .field_of("superclasses")
                     .map(|s| s.text().to_string())
                     .unwrap_or_default();
                 if supers.contains("BaseSettings") {
@@ -134,17 +135,17 @@ pub fn extract(sink: &mut FactSink<'_>) {
                 }
             }
             (Language::JavaScript | Language::TypeScript | Language::Tsx, "import_statement") => {
-                if let Some(src) = node.field("source") {
+                if let Some(src) = node.field_of("source") {
                     add_library(sink, unquote(&src.text()), line);
                 }
             }
             (Language::JavaScript | Language::TypeScript | Language::Tsx, "call_expression") => {
                 let callee = node
-                    .field("function")
+                    .field_of("function")
                     .map(|f| f.text().to_string())
                     .unwrap_or_default();
                 let first_arg = node
-                    .field("arguments")
+                    .field_of("arguments")
                     .and_then(|a| a.children().find(|c| c.is_named()))
                     .map(|a| a.text().to_string());
                 if let Some(arg) = first_arg {
@@ -182,8 +183,10 @@ pub fn extract(sink: &mut FactSink<'_>) {
             // `{ provide: APP_GUARD, useClass: ThrottlerGuard }` (or a
             // subclass named for it: `CustomThrottlerGuard`).
             (Language::JavaScript | Language::TypeScript | Language::Tsx, "pair")
-                if node.field("key").is_some_and(|k| k.text() == "provide")
-                    && node.field("value").is_some_and(|v| v.text() == "APP_GUARD") =>
+                if node.field_of("key").is_some_and(|k| k.text() == "provide")
+                    && node
+                        .field_of("value")
+                        .is_some_and(|v| v.text() == "APP_GUARD") =>
             {
                 let guard = node.parent().is_some_and(|object| {
                     ["useClass", "useExisting"]

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod dockerfile;
 pub mod dotenv;
+pub mod fields;
 pub mod json;
 pub mod kindset;
 pub mod lines;
