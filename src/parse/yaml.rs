@@ -141,7 +141,62 @@ impl MarkedEventReceiver for Builder {
 
 /// Parse a YAML stream. On a syntax error the documents read so far are
 /// kept and the error is returned beside them.
+///
+/// A flow collection closed on a line of its own at its key's indentation
+/// (`test: [` ... `]`) is, strictly, invalid YAML, and yaml-rust2 rejects
+/// it; docker compose, PyYAML and js-yaml accept it, so compose files are
+/// written so. After an indentation error, the stream is read once more
+/// with such closing lines indented like the line before them: lines and
+/// every other column stay where they were.
 pub fn parse(text: &str) -> (ConfigDoc, Option<String>) {
+    let (doc, err) = parse_strict(text);
+    if err
+        .as_deref()
+        .is_some_and(|e| e.contains("invalid indentation"))
+    {
+        if let Some(relaxed) = indent_flow_closers(text) {
+            let (relaxed_doc, relaxed_err) = parse_strict(&relaxed);
+            if relaxed_err.is_none() {
+                return (relaxed_doc, None);
+            }
+        }
+    }
+    (doc, err)
+}
+
+/// `text` with each line that only closes flow collections (`]`, `}`,
+/// `],`, `} # end`) indented like the previous non-blank line, when that
+/// is deeper; `None` when no line changes.
+fn indent_flow_closers(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut previous_indent = 0;
+    let mut changed = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        let content = body.split('#').next().unwrap_or("").trim_end();
+        let closer = !content.is_empty()
+            && content
+                .trim_end_matches(',')
+                .chars()
+                .all(|c| matches!(c, ']' | '}' | ' '));
+        if closer && indent < previous_indent {
+            out.extend(std::iter::repeat_n(' ', previous_indent - indent));
+            changed = true;
+        }
+        out.push_str(line);
+        if !body.trim().is_empty() && !body.starts_with('#') {
+            previous_indent = if closer {
+                previous_indent.max(indent)
+            } else {
+                indent
+            };
+        }
+    }
+    changed.then_some(out)
+}
+
+fn parse_strict(text: &str) -> (ConfigDoc, Option<String>) {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     let err = parser.load(&mut builder, true).err().map(|e| e.to_string());
@@ -178,6 +233,28 @@ mod tests {
         assert_eq!((image.line, image.column), (6, 14));
         let (key, _) = doc.documents[0].entry("kind").expect("kind");
         assert_eq!((key.line, key.column), (2, 1));
+    }
+
+    #[test]
+    fn flow_closers_at_the_parent_indentation_are_accepted() {
+        // Strictly invalid (the `]` must be indented past `test:`), but
+        // docker compose, PyYAML and js-yaml accept it, and compose files
+        // in the wild are written so.
+        let text = "services:\n  web:\n    healthcheck:\n      test: [\n          \"CMD-SHELL\",\n          \"wget -q -O- http://web/healthz\"\n      ]\n      interval: 30s\n    image: nginx:1.27\n  db:\n    environment: {\n      POSTGRES_DB: app\n    }\n";
+        let (doc, err) = parse(text);
+        assert_eq!(err, None);
+        let web = doc.documents[0].path(&["services", "web"]).expect("web");
+        let test = web.path(&["healthcheck", "test"]).expect("test");
+        assert_eq!(test.items().len(), 2);
+        let interval = web.path(&["healthcheck", "interval"]).expect("interval");
+        assert_eq!((interval.line, interval.column), (8, 17));
+        let image = web.get("image").expect("image");
+        assert_eq!((image.line, image.column), (9, 12));
+        let db = doc.documents[0].path(&["services", "db", "environment", "POSTGRES_DB"]);
+        assert_eq!(db.and_then(|n| n.as_str()), Some("app"));
+        // Other indentation errors stay errors.
+        let (_, err) = parse("a:\n  b: 1\n c: 2\n");
+        assert!(err.is_some());
     }
 
     #[test]

@@ -279,9 +279,14 @@ pub fn coverage_verdict(items: &[&Fact], with: &[&Fact], what: &str, property: &
     let evidence_ok = with
         .iter()
         .map(|w| Evidence::at(w, format!("{what} `{}` has {property}", w.detail)));
+    // "has a healthcheck", "has no healthcheck".
+    let bare = property
+        .strip_prefix("a ")
+        .or_else(|| property.strip_prefix("an "))
+        .unwrap_or(property);
     let evidence_missing = missing
         .iter()
-        .map(|m| Evidence::at(m, format!("{what} `{}` has no {property}", m.detail)));
+        .map(|m| Evidence::at(m, format!("{what} `{}` has no {bare}", m.detail)));
     let evidence: Vec<Evidence> = evidence_missing.chain(evidence_ok).collect();
     let status = if missing.is_empty() {
         Status::Pass
