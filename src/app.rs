@@ -5,6 +5,7 @@ use crate::cache::Cache;
 use crate::cli::{FailOn, ScanArgs};
 use crate::discover::Discovery;
 use crate::discover::{self, count_by_reason, SkipReason, WalkOptions};
+use crate::engine::FileOutcome;
 use crate::error::UsageError;
 use crate::lang::Language;
 use crate::metrics;
@@ -124,22 +125,7 @@ fn scan_timed(
     let mut discovery =
         discover::walk(path, &base, &opts).map_err(|e| UsageError::BadExclude(e.to_string()))?;
     settings.filter_files(&mut discovery.files);
-    let cache = args
-        .cache_dir
-        .as_deref()
-        .and_then(|dir| match Cache::open(dir, path, registry) {
-            Ok(cache) => Some(cache),
-            Err(e) => {
-                eprintln!(
-                    "warning: result cache {}: {e}; scanning without it",
-                    dir.display()
-                );
-                None
-            }
-        });
-    if let Some(cache) = &cache {
-        cache.leave_out(&base, &mut discovery);
-    }
+    let cache = open_cache(args, registry, &base, &mut discovery);
 
     let pool = worker_pool(args)?;
     let limits = crate::engine::Limits {
@@ -154,13 +140,7 @@ fn scan_timed(
     );
     let outcomes = pool.install(|| progress::check_files(&discovery.files, registry, limits, bar));
     if let Some(cache) = &cache {
-        if let Err(e) = cache.save(&discovery.files, &outcomes) {
-            eprintln!("warning: result cache: {e}");
-        }
-        if !args.quiet {
-            let reused = outcomes.iter().filter(|o| o.from_cache).count();
-            eprintln!("{}", cache.summary(reused, outcomes.len()));
-        }
+        save_cache(cache, args, &discovery, &outcomes);
     }
 
     let inventory = inventory(&discovery);
@@ -268,6 +248,41 @@ fn scan_timed(
     };
     report.gate = gate::evaluate(&report, &settings.gate, Some(report.score.overall));
     Ok(report)
+}
+
+/// The `--cache-dir` cache of this scan, its own folder left out of the
+/// files to scan; `None` (after a warning) when it cannot be used.
+fn open_cache(
+    args: &ScanArgs,
+    registry: &Registry,
+    base: &Path,
+    discovery: &mut Discovery,
+) -> Option<Cache> {
+    let dir = args.cache_dir.as_deref()?;
+    match Cache::open(dir, &args.path, registry) {
+        Ok(cache) => {
+            cache.leave_out(base, discovery);
+            Some(cache)
+        }
+        Err(e) => {
+            eprintln!(
+                "warning: result cache {}: {e}; scanning without it",
+                dir.display()
+            );
+            None
+        }
+    }
+}
+
+/// Keep this scan's outcomes for the next one and say what was reused.
+fn save_cache(cache: &Cache, args: &ScanArgs, discovery: &Discovery, outcomes: &[FileOutcome]) {
+    if let Err(e) = cache.save(&discovery.files, outcomes) {
+        eprintln!("warning: result cache: {e}");
+    }
+    if !args.quiet {
+        let reused = outcomes.iter().filter(|o| o.from_cache).count();
+        eprintln!("{}", cache.summary(reused, outcomes.len()));
+    }
 }
 
 /// Rules listed by `--timings`; the rest share one line.

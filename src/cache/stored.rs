@@ -3,7 +3,7 @@
 //! without what their rule says of all of them.
 
 use crate::engine::FileOutcome;
-use crate::facts::{FactKind, Unless};
+use crate::facts::Unless;
 use crate::finding::Finding;
 use crate::rules::meta::{Confidence, RuleMeta, Severity};
 use crate::rules::Registry;
@@ -54,7 +54,7 @@ pub(super) struct StoredFinding {
     pub(super) suppressed: bool,
     pub(super) suppression_reason: Option<String>,
     pub(super) match_hash: String,
-    pub(super) unless: Option<(FactKind, String)>,
+    pub(super) unless: Option<Unless>,
 }
 
 impl StoredFinding {
@@ -73,18 +73,13 @@ impl StoredFinding {
             suppressed: f.suppressed,
             suppression_reason: f.suppression_reason.clone(),
             match_hash: f.match_hash.clone(),
-            unless: f.unless.map(|u| (u.kind, u.detail.to_string())),
+            unless: f.unless.clone(),
         }
     }
 
-    /// The finding again, its rule's part from `meta`; `None` when the
-    /// withdrawing fact is not one a check attaches.
-    pub(super) fn restore(self, path: &str, meta: &RuleMeta) -> Option<Finding> {
-        let unless = match self.unless {
-            Some((kind, detail)) => Some(Unless::known(kind, &detail)?),
-            None => None,
-        };
-        Some(Finding {
+    /// The finding again, its rule's part from `meta`.
+    pub(super) fn restore(self, path: &str, meta: &RuleMeta) -> Finding {
+        Finding {
             rule_id: self.rule_id,
             title: meta.title.clone(),
             severity: self.severity,
@@ -103,8 +98,8 @@ impl StoredFinding {
             suppressed: self.suppressed,
             suppression_reason: self.suppression_reason,
             match_hash: self.match_hash,
-            unless,
-        })
+            unless: self.unless,
+        }
     }
 }
 
@@ -159,8 +154,7 @@ pub(super) fn metas_of(registry: &Registry) -> HashMap<String, RuleMeta> {
 }
 
 /// One entry's body as the outcome it was saved from; `None` when it is
-/// malformed, names a rule the registry lacks, or a withdrawing fact no
-/// check attaches.
+/// malformed or names a rule the registry lacks.
 pub(super) fn decode(
     body: &RawValue,
     rel_path: &str,
@@ -173,7 +167,7 @@ pub(super) fn decode(
         .into_iter()
         .map(|f| {
             let meta = metas.get(&f.rule_id)?;
-            f.restore(rel_path, meta)
+            Some(f.restore(rel_path, meta))
         })
         .collect::<Option<Vec<Finding>>>()?;
     Some(outcome)

@@ -90,9 +90,9 @@ pub fn app_wide_limiter(call: &N<'_>) -> bool {
 
 /// What a global limiter registered elsewhere in the package says about an
 /// Express-style route without one of its own.
-pub(crate) const APP_WIDE_LIMITER: Unless = Unless {
+const APP_WIDE_LIMITER: Unless = Unless {
     kind: FactKind::GlobalRateLimit,
-    detail: crate::facts::code::EXPRESS,
+    detail: std::borrow::Cow::Borrowed(crate::facts::code::EXPRESS),
 };
 
 pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {

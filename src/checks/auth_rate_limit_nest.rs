@@ -19,9 +19,9 @@ use std::sync::LazyLock;
 
 /// A `ThrottlerGuard` registered for the whole app, in any file of the
 /// package, covers every handler without a `@SkipThrottle()`.
-pub(crate) const GLOBAL_THROTTLER: Unless = Unless {
+const GLOBAL_THROTTLER: Unless = Unless {
     kind: FactKind::GlobalRateLimit,
-    detail: crate::facts::code::NEST,
+    detail: std::borrow::Cow::Borrowed(crate::facts::code::NEST),
 };
 
 static CAMEL: LazyLock<Regex> = LazyLock::new(|| re(r"([a-z0-9])([A-Z])"));

@@ -104,35 +104,19 @@ impl<'f> FactSink<'f> {
 
 /// A fact that, found anywhere in the finding's part of the project,
 /// withdraws the finding: an auth route without a limiter of its own is
-/// covered by a global one registered in another file. A new one is added
-/// to [`Unless::KNOWN`] too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// covered by a global one registered in another file. Checks name theirs
+/// as constants; the result cache (src/cache/) stores and reads them back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unless {
     pub kind: FactKind,
-    pub detail: &'static str,
-}
-
-impl Unless {
-    /// Every condition a check attaches to its findings.
-    pub const KNOWN: [Unless; 2] = [
-        crate::checks::auth_rate_limit_nest::GLOBAL_THROTTLER,
-        crate::checks::auth_rate_limit_js::APP_WIDE_LIMITER,
-    ];
-
-    /// The known condition with this kind and detail (reading one back from
-    /// the result cache, src/cache.rs).
-    pub fn known(kind: FactKind, detail: &str) -> Option<Unless> {
-        Self::KNOWN
-            .into_iter()
-            .find(|u| u.kind == kind && u.detail == detail)
-    }
+    pub detail: std::borrow::Cow<'static, str>,
 }
 
 /// Does a fact matching `unless` cover the file at `path`? A fact covers
 /// the package it sits in: the folder above its last `src/` segment
 /// (`apps/api/src/app.module.ts` covers `apps/api/`), else its own folder,
 /// so one app's global guard says nothing about another app of a monorepo.
-fn covers(facts: &[Fact], unless: Unless, path: &str) -> bool {
+fn covers(facts: &[Fact], unless: &Unless, path: &str) -> bool {
     facts.iter().any(|f| {
         f.kind == unless.kind && f.detail == unless.detail && path.starts_with(package_of(&f.path))
     })
@@ -144,7 +128,7 @@ fn covers(facts: &[Fact], unless: Unless, path: &str) -> bool {
 pub fn withdraw(findings: &mut Vec<crate::finding::Finding>, facts: &[Fact]) {
     let kinds: Vec<FactKind> = findings
         .iter()
-        .filter_map(|f| f.unless)
+        .filter_map(|f| f.unless.as_ref())
         .map(|u| u.kind)
         .collect();
     if kinds.is_empty() {
@@ -155,7 +139,11 @@ pub fn withdraw(findings: &mut Vec<crate::finding::Finding>, facts: &[Fact]) {
         .filter(|f| kinds.contains(&f.kind))
         .cloned()
         .collect();
-    findings.retain(|f| f.unless.is_none_or(|u| !covers(&candidates, u, &f.path)));
+    findings.retain(|f| {
+        f.unless
+            .as_ref()
+            .is_none_or(|u| !covers(&candidates, u, &f.path))
+    });
 }
 
 fn package_of(path: &str) -> &str {
@@ -226,9 +214,9 @@ mod tests {
             path: path.into(),
             line: 1,
         };
-        let unless = Unless {
+        let unless = &Unless {
             kind: FactKind::GlobalRateLimit,
-            detail: "nestjs",
+            detail: "nestjs".into(),
         };
         let api = [fact("apps/api/src/app.module.ts")];
         assert!(covers(&api, unless, "apps/api/src/auth/auth.controller.ts"));
@@ -243,9 +231,9 @@ mod tests {
         let flat = [fact("server/app.module.ts")];
         assert!(covers(&flat, unless, "server/auth/login.controller.ts"));
         assert!(!covers(&flat, unless, "admin/login.controller.ts"));
-        let other = Unless {
+        let other = &Unless {
             kind: FactKind::GlobalRateLimit,
-            detail: "express",
+            detail: "express".into(),
         };
         assert!(!covers(&api, other, "apps/api/src/auth/auth.controller.ts"));
     }
