@@ -15,7 +15,7 @@ use crate::parse::lines::{floor_char_boundary, LineIndex};
 use crate::parse::{self, ParsedFile};
 use crate::paths::is_test_path;
 use crate::redact;
-use crate::rules::{MatcherKind, Registry, Rule, TestFilePolicy};
+use crate::rules::{Case, MatcherKind, Registry, Rule, TestFilePolicy};
 use crate::suppress;
 use crate::test_code::TestCode;
 use crate::timings::{Stage, Timings};
@@ -372,8 +372,11 @@ pub fn check_parsed_until(
                         continue;
                     };
                     let tried = timings.map(|_| Instant::now());
-                    if let Some(m) = core.match_node(node.clone()) {
-                        hits.push((r.rule, ast_hit(rule, r.matcher, &m)));
+                    if let Some(hit) = core
+                        .match_node(node.clone())
+                        .and_then(|m| ast_hit(rule, r.matcher, r.core, &m))
+                    {
+                        hits.push((r.rule, hit));
                     }
                     if let (Some(t), Some(tried)) = (timings, tried) {
                         t.rule(r.rule, tried.elapsed());
@@ -496,8 +499,28 @@ pub fn fill_template(template: &str, lookup: impl Fn(&str) -> Option<String>) ->
     out
 }
 
-fn ast_hit(rule: &Rule, mi: usize, m: &Match<'_>) -> Hit {
+/// The first of `cases` whose `when` rules the match's captured nodes satisfy
+/// (for the `core`-th language the matcher was compiled for).
+fn first_case<'c>(cases: &'c [Case], core: usize, m: &Match<'_>) -> Option<&'c Case> {
+    let env = m.get_env();
+    cases.iter().find(|case| {
+        case.when.get(core).is_some_and(|when| {
+            when.iter().all(|(var, rule)| {
+                env.get_match(var)
+                    .is_some_and(|node| rule.match_node(node.clone()).is_some())
+            })
+        })
+    })
+}
+
+/// The finding an AST match makes, if any (a matcher with cases drops a
+/// match none of them accepts).
+fn ast_hit(rule: &Rule, mi: usize, core: usize, m: &Match<'_>) -> Option<Hit> {
     let matcher = &rule.matchers[mi];
+    let case = match matcher.cases.as_slice() {
+        [] => None,
+        cases => Some(first_case(cases, core, m)?),
+    };
     let env = m.get_env();
     let var_text = |name: &str| -> Option<String> {
         if let Some(node) = env.get_match(name) {
@@ -514,9 +537,9 @@ fn ast_hit(rule: &Rule, mi: usize, m: &Match<'_>) -> Hit {
             )
         })
     };
-    let template = matcher
-        .message
-        .as_deref()
+    let template = case
+        .and_then(|c| c.message.as_deref())
+        .or(matcher.message.as_deref())
         .or(rule.message.as_deref())
         .unwrap_or(&rule.meta.title);
     let message = fill_template(template, var_text);
@@ -526,15 +549,18 @@ fn ast_hit(rule: &Rule, mi: usize, m: &Match<'_>) -> Hit {
         .and_then(|v| env.get_match(v))
         .map_or_else(|| m.range(), |n| n.range());
     let mut hit = Hit::new(range, message);
-    hit.severity = matcher.severity;
-    hit.confidence = matcher.confidence;
-    for name in &matcher.redact {
+    hit.severity = case.and_then(|c| c.severity).or(matcher.severity);
+    hit.confidence = case.and_then(|c| c.confidence).or(matcher.confidence);
+    let redact = case
+        .and_then(|c| c.redact.as_deref())
+        .unwrap_or(&matcher.redact);
+    for name in redact {
         if let Some(node) = env.get_match(name) {
             hit.secrets
                 .push(string_contents(&node.text(), node.range()));
         }
     }
-    hit
+    Some(hit)
 }
 
 /// The byte range of a string literal's contents (without quotes/prefix).

@@ -349,3 +349,107 @@ fn output_follows_links_keeps_modes_and_never_replaces_devices() {
         assert!(after.file_type().is_char_device(), "/dev/null replaced");
     }
 }
+
+/// A user rule whose matcher is written once, with shared utilities, and
+/// whose cases classify what it captured.
+const TIMEOUT_RULE: &str = r#"
+id = "short-timeout"
+title = "HTTP timeout set by a literal"
+category = "reliability"
+severity = "low"
+confidence = "high"
+cwe = []
+languages = ["python"]
+message = "timeout of $SECS seconds"
+why = "A literal timeout is easy to get wrong."
+fix = "Read it from settings."
+
+[utils.http-call]
+any = [
+  { pattern = "requests.get($URL, timeout=$SECS)" },
+  { pattern = "requests.post($URL, timeout=$SECS)" },
+]
+
+[utils.zero]
+regex = '^0+(\.0+)?$'
+
+# Written for another language: never compiled for Python, never referenced.
+[utils.rust-only]
+pattern = "let $X: u64 = $V;"
+
+[[match]]
+[match.rule]
+matches = "http-call"
+[match.constraints.SECS]
+kind = "integer"
+[[match.case]]
+when.SECS = { matches = "zero" }
+severity = "high"
+message = "timeout of zero: a call to $URL never times out"
+[[match.case]]
+when.SECS = { regex = '^[1-9]$' }
+[[match.case]]
+when = { SECS = { regex = '^\d{3,}$' }, URL = { regex = 'internal' } }
+severity = "medium"
+message = "timeout of $SECS seconds to an internal service"
+
+[[example]]
+language = "python"
+bad = 'requests.get(url, timeout=0)'
+good = 'requests.get(url, timeout=30)'
+"#;
+
+#[test]
+fn shared_utils_and_cases_classify_a_match_once() {
+    let rules = tempfile::tempdir().expect("tempdir");
+    std::fs::write(rules.path().join("short-timeout.toml"), TIMEOUT_RULE).expect("write");
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        project.path().join("client.py"),
+        "import requests\n\
+         a = requests.get(url, timeout=0)\n\
+         b = requests.get(url, timeout=5)\n\
+         c = requests.post(\"http://internal/x\", timeout=300)\n\
+         d = requests.post(\"http://public/x\", timeout=300)\n\
+         e = requests.get(url, timeout=30)\n\
+         f = requests.get(url, timeout=5.0)\n",
+    )
+    .expect("write");
+    let rules_dir = rules.path().to_string_lossy().into_owned();
+    let report = common::scan_json(project.path(), &["--rules", &rules_dir]);
+    let found: Vec<(u64, String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "short-timeout")
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap_or(0),
+                f["severity"].as_str().unwrap_or("").to_string(),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                2,
+                "high".to_string(),
+                "timeout of zero: a call to url never times out".to_string()
+            ),
+            (3, "low".to_string(), "timeout of 5 seconds".to_string()),
+            (
+                4,
+                "medium".to_string(),
+                "timeout of 300 seconds to an internal service".to_string()
+            ),
+        ]
+    );
+    prodready()
+        .args(["rules", "test"])
+        .arg(rules.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("PASS short-timeout"));
+}

@@ -2,15 +2,17 @@
 //! the offending line of the TOML.
 
 use super::meta::RuleMeta;
-use super::schema::{RawExample, RawMatch, RawProjectCheck, RawRule, ScopeProbe};
-use super::{Example, Matcher, MatcherKind, Rule};
+use super::schema::{RawCase, RawExample, RawMatch, RawProjectCheck, RawRule, ScopeProbe};
+use super::{Case, Example, Matcher, MatcherKind, Rule};
 use crate::checks;
 use crate::error::RuleFileError;
 use crate::lang::Language;
 use crate::parse::support_lang;
 use crate::project::{self, ProjectCheckDef};
-use ast_grep_config::{DeserializeEnv, SerializableRuleCore};
+use ast_grep_config::{DeserializeEnv, RuleCore, SerializableRule, SerializableRuleCore};
+use ast_grep_language::SupportLang;
 use regex::Regex;
+use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
@@ -182,9 +184,10 @@ pub fn load_rule(path: &str, text: &str) -> Result<Rule, RuleFileError> {
         ));
     }
 
+    let shared = raw.utils.as_ref();
     let mut matchers = Vec::new();
     for m in &raw.matchers {
-        matchers.push(compile_match(&cx, m, &languages)?);
+        matchers.push(compile_match(&cx, m, &languages, shared)?);
     }
     let mut examples = Vec::new();
     for ex in &raw.examples {
@@ -241,13 +244,89 @@ fn known_languages_help() -> String {
     format!("known languages: {}", names.join(", "))
 }
 
+/// The file's shared utilities and the matcher's own, as one table; a name
+/// defined in both is an error (which one a reader should look at would be
+/// unclear).
+fn merged_utils(
+    cx: &Ctx<'_>,
+    span: &Range<usize>,
+    m: &RawMatch,
+    shared: Option<&Spanned<Utils>>,
+) -> Result<Option<Utils>, RuleFileError> {
+    let Some(shared) = shared else {
+        return Ok(m.utils.clone());
+    };
+    // Only what the matcher uses, so a utility written for one language is
+    // not compiled for another.
+    let mut wanted: Vec<String> = Vec::new();
+    let mut roots: Vec<serde_json::Value> = vec![
+        serde_json::to_value(&m.rule).unwrap_or_default(),
+        serde_json::to_value(&m.constraints).unwrap_or_default(),
+        serde_json::to_value(&m.utils).unwrap_or_default(),
+    ];
+    for case in &m.cases {
+        roots.push(serde_json::to_value(&case.get_ref().when).unwrap_or_default());
+    }
+    while let Some(value) = roots.pop() {
+        for name in util_references(&value) {
+            if !wanted.contains(&name) {
+                if let Some(rule) = shared.get_ref().get(&name) {
+                    roots.push(serde_json::to_value(rule).unwrap_or_default());
+                }
+                wanted.push(name);
+            }
+        }
+    }
+    let mut all: Utils = shared
+        .get_ref()
+        .iter()
+        .filter(|(name, _)| wanted.contains(name))
+        .map(|(name, rule)| (name.clone(), rule.clone()))
+        .collect();
+    for (name, rule) in m.utils.iter().flatten() {
+        if all.insert(name.clone(), rule.clone()).is_some() {
+            return Err(cx.err(
+                Some(span.clone()),
+                format!("utility `{name}` is defined both in `[utils]` and in this `[[match]]`"),
+                "rename one of them",
+            ));
+        }
+    }
+    Ok(Some(all))
+}
+
+type Utils = HashMap<String, SerializableRule>;
+
+/// The utility names a rule (as JSON) refers to with `matches = "NAME"`.
+fn util_references(value: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (key, child) in map {
+                    match (key.as_str(), child) {
+                        ("matches", serde_json::Value::String(name)) => out.push(name.clone()),
+                        _ => stack.push(child),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn compile_match(
     cx: &Ctx<'_>,
     spanned: &Spanned<RawMatch>,
     rule_langs: &[String],
+    shared: Option<&Spanned<Utils>>,
 ) -> Result<Matcher, RuleFileError> {
     let span = spanned.span();
     let m = spanned.get_ref();
+    let utils = merged_utils(cx, &span, m, shared)?;
     let languages = m.languages.clone().unwrap_or_else(|| rule_langs.to_vec());
     for lang in &languages {
         if !Language::is_known_selector(lang) {
@@ -258,6 +337,16 @@ fn compile_match(
             ));
         }
     }
+    if m.regex.is_some() {
+        if let Some(case) = m.cases.first() {
+            return Err(cx.err(
+                Some(case.span()),
+                "`[[match.case]]` works with an ast-grep `rule`, not a `regex`",
+                "use named groups and separate `[[match]]` tables for a regex",
+            ));
+        }
+    }
+    let mut cases: Vec<Case> = m.cases.iter().map(|c| new_case(c.get_ref())).collect();
     let kind = match (&m.rule, &m.regex) {
         (Some(_), Some(_)) => {
             return Err(cx.err(
@@ -284,7 +373,7 @@ fn compile_match(
             let core = SerializableRuleCore {
                 rule: rule.clone(),
                 constraints: m.constraints.clone(),
-                utils: m.utils.clone(),
+                utils: utils.clone(),
                 transform: m.transform.clone(),
             };
             let mut compiled = Vec::new();
@@ -300,12 +389,7 @@ fn compile_match(
                     continue;
                 };
                 let matcher = core.get_matcher(DeserializeEnv::new(sg)).map_err(|e| {
-                    let mut msg = format!("invalid ast-grep rule for {}: {e}", lang.name());
-                    let mut source = std::error::Error::source(&e);
-                    while let Some(s) = source {
-                        msg.push_str(&format!(": {s}"));
-                        source = s.source();
-                    }
+                    let msg = format!("invalid ast-grep rule for {}: {}", lang.name(), error_chain(&e));
                     cx.err(Some(span.clone()), msg, "see the ast-grep rule reference: pattern, kind, inside, has, not, any, all, regex")
                 })?;
                 if matcher.potential_kinds().is_none() {
@@ -315,6 +399,10 @@ fn compile_match(
                         "anchor it with a `pattern` or a `kind`",
                     ));
                 }
+                for (case, raw) in cases.iter_mut().zip(&m.cases) {
+                    case.when
+                        .push(compile_when(cx, raw, utils.as_ref(), sg, lang)?);
+                }
                 compiled.push((lang, matcher));
             }
             MatcherKind::Ast(compiled)
@@ -322,7 +410,7 @@ fn compile_match(
     };
     let (rule, utils, constraints) = (
         m.rule.as_ref().and_then(|r| serde_json::to_value(r).ok()),
-        serde_json::to_value(&m.utils).ok(),
+        serde_json::to_value(&utils).ok(),
         serde_json::to_value(&m.constraints).ok(),
     );
     let derive = |f: fn(&_, Option<&_>, Option<&_>) -> Option<Vec<String>>| {
@@ -340,7 +428,65 @@ fn compile_match(
         report: m.report.clone(),
         severity: m.severity,
         confidence: m.confidence,
+        cases,
     })
+}
+
+/// A case's overrides, before its `when` rules are compiled per language.
+fn new_case(raw: &RawCase) -> Case {
+    Case {
+        when: Vec::new(),
+        message: raw.message.clone(),
+        severity: raw.severity,
+        confidence: raw.confidence,
+        redact: raw.redact.clone(),
+    }
+}
+
+/// A case's `when` rules for one language, sorted by metavariable name so
+/// the order a match is tested in does not depend on a hash map's.
+fn compile_when(
+    cx: &Ctx<'_>,
+    raw: &Spanned<RawCase>,
+    utils: Option<&Utils>,
+    sg: SupportLang,
+    lang: Language,
+) -> Result<Vec<(String, RuleCore)>, RuleFileError> {
+    let mut when: Vec<(&String, &SerializableRule)> = raw.get_ref().when.iter().collect();
+    when.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = Vec::new();
+    for (var, rule) in when {
+        let core = SerializableRuleCore {
+            rule: rule.clone(),
+            constraints: None,
+            utils: utils.cloned(),
+            transform: None,
+        };
+        let compiled = core.get_matcher(DeserializeEnv::new(sg)).map_err(|e| {
+            cx.err(
+                Some(raw.span()),
+                format!(
+                    "invalid ast-grep rule in `when.{var}` for {}: {}",
+                    lang.name(),
+                    error_chain(&e)
+                ),
+                "`when.VAR` is an ast-grep rule the node captured as `$VAR` must match",
+            )
+        })?;
+        out.push((var.clone(), compiled));
+    }
+    Ok(out)
+}
+
+/// An error and its sources, joined by `: `.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    msg
 }
 
 use ast_grep_core::Matcher as _;
@@ -416,5 +562,53 @@ mod tests {
         let err = load_rule("rules/x.toml", text).err().expect("error");
         let span = err.span.expect("span");
         assert_eq!(&text[span.offset()..span.offset() + span.len()], "\"nope\"");
+    }
+
+    const HEAD: &str = "id = \"x\"\ntitle = \"t\"\ncategory = \"security\"\nseverity = \"low\"\nconfidence = \"high\"\ncwe = []\nlanguages = [\"python\"]\nwhy = \"w\"\nfix = \"f\"\n";
+
+    fn load_err(body: &str) -> String {
+        let text = format!("{HEAD}{body}");
+        match load_rule("rules/x.toml", &text) {
+            Ok(_) => panic!("loaded:\n{body}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_utility_defined_twice_is_an_error() {
+        let err = load_err(
+            "[utils.u]\nregex = \"a\"\n[[match]]\n[match.rule]\nkind = \"call\"\nmatches = \"u\"\n[match.utils.u]\nregex = \"b\"\n",
+        );
+        assert!(err.contains("utility `u` is defined both"), "{err}");
+    }
+
+    #[test]
+    fn cases_need_a_tree_rule_and_valid_when_rules() {
+        let err = load_err("[[match]]\nregex = \"x\"\n[[match.case]]\nseverity = \"high\"\n");
+        assert!(err.contains("works with an ast-grep `rule`"), "{err}");
+        let err = load_err(
+            "[[match]]\n[match.rule]\npattern = \"f($A)\"\n[[match.case]]\nwhen.A = { kind = \"no_such_kind\" }\n",
+        );
+        assert!(
+            err.contains("invalid ast-grep rule in `when.A` for python"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn shared_utilities_reach_only_the_matchers_that_use_them() {
+        let text = format!(
+            "{HEAD}languages = [\"python\", \"rust\"]\n[utils.py]\npattern = \"os.getenv($A)\"\n[utils.rs]\npattern = \"let $X: u64 = $V;\"\n[[match]]\nlanguages = [\"python\"]\n[match.rule]\nmatches = \"py\"\n[[match]]\nlanguages = [\"rust\"]\n[match.rule]\nmatches = \"rs\"\n"
+        )
+        .replacen("languages = [\"python\"]\nwhy", "why", 1);
+        let rule = match load_rule("rules/x.toml", &text) {
+            Ok(rule) => rule,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(rule.matchers.len(), 2);
+        assert_eq!(
+            rule.matchers[0].literals.as_deref(),
+            Some(&["getenv".to_string()][..])
+        );
     }
 }

@@ -62,6 +62,20 @@ pub struct Matcher {
     /// For AST matchers: a candidate node's own text must contain one of
     /// these for the matcher to match it.
     pub node_literals: Option<Vec<String>>,
+    /// For AST matchers: the outcomes of a match, first that holds wins
+    /// (empty: every match is a finding, as the matcher says).
+    pub cases: Vec<Case>,
+}
+
+/// One outcome of an AST matcher (`[[match.case]]`).
+pub struct Case {
+    /// Per entry of [`MatcherKind::Ast`] (same order): each metavariable and
+    /// the rule its node must match, compiled for that language.
+    pub when: Vec<Vec<(String, RuleCore)>>,
+    pub message: Option<String>,
+    pub severity: Option<Severity>,
+    pub confidence: Option<Confidence>,
+    pub redact: Option<Vec<String>>,
 }
 
 impl Matcher {

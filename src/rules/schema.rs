@@ -28,6 +28,10 @@ pub struct RawRule {
     /// What to do with matches in test and fixture files.
     #[serde(default)]
     pub test_files: TestFilePolicy,
+    /// ast-grep utility rules shared by every `[[match]]` of the file
+    /// (`{ matches = "NAME" }`), beside each matcher's own `utils`.
+    #[serde(default)]
+    pub utils: Option<Spanned<HashMap<String, SerializableRule>>>,
     /// Declarative matchers; a finding is produced for each match of any.
     #[serde(default, rename = "match")]
     pub matchers: Vec<Spanned<RawMatch>>,
@@ -82,6 +86,29 @@ pub struct RawMatch {
     pub severity: Option<Severity>,
     #[serde(default)]
     pub confidence: Option<Confidence>,
+    /// Outcomes of an ast-grep match, tried in order: the first whose
+    /// `when` holds gives the finding; a match no case accepts is dropped.
+    #[serde(default, rename = "case")]
+    pub cases: Vec<Spanned<RawCase>>,
+}
+
+/// One outcome of a `[[match]]`: what its captured nodes must satisfy, and
+/// the finding's message, severity, confidence and redaction when they do
+/// (each defaulting to the matcher's).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCase {
+    /// Metavariable name to the ast-grep rule its captured node must match.
+    #[serde(default)]
+    pub when: HashMap<String, SerializableRule>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    #[serde(default)]
+    pub redact: Option<Vec<String>>,
 }
 
 /// A bad and/or good snippet; `rules test` and `cargo test` run them all.
