@@ -201,3 +201,43 @@ fn unparsed_test_files_lose_no_findings() {
     }
     assert!(compared > 300, "only {compared} findings compared");
 }
+
+/// The rule-writing guide's examples are rules that load and whose examples
+/// hold: the complete rule as written, the cases example with the fields it
+/// leaves out and examples of its own.
+#[test]
+fn the_guide_examples_are_working_rules() {
+    let guide = std::fs::read_to_string("rules/README.md").expect("rules/README.md");
+    let blocks: Vec<&str> = guide
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert!(
+        blocks.len() >= 2,
+        "the guide shows a complete rule and cases"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("todo-in-handler.toml"), blocks[0]).expect("write");
+    let cases = format!(
+        "id = \"guide-cases\"\ntitle = \"t\"\ncategory = \"security\"\nseverity = \"high\"\n\
+         confidence = \"high\"\ncwe = [\"CWE-798\"]\nlanguages = [\"python\"]\nwhy = \"w\"\nfix = \"f\"\n\
+         {}\n[[example]]\nlanguage = \"python\"\ncount = 2\n\
+         bad = '''\nimport os\nA = os.getenv(\"API_TOKEN\", \"abc\")\nB = os.environ.get(\"API_TOKEN\", \"\")\n'''\n\
+         good = '''\nimport os\nA = os.getenv(\"API_TOKEN\")\nC = os.getenv(\"PORT\", \"8000\")\n'''\n",
+        blocks[1]
+    );
+    std::fs::write(dir.path().join("guide-cases.toml"), cases).expect("write");
+    let registry = match Registry::load(&[dir.path()]) {
+        Ok(r) => r,
+        Err(e) => panic!("the guide's rules must load: {:?}", miette::Report::new(e)),
+    };
+    let results = test_rules(&registry);
+    for id in ["todo-in-handler", "guide-cases"] {
+        let result = results.iter().find(|r| r.id == id);
+        assert!(
+            result.is_some_and(|r| r.passed()),
+            "{id}: examples must pass"
+        );
+    }
+}
