@@ -4,13 +4,21 @@
 /// Mocha, Go, Rust and most repositories)?
 pub fn is_test_path(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
+    // CI configuration runs the tests; a workflow named `test_api.yml` is
+    // still the pipeline.
+    if lower.starts_with(".github/") {
+        return false;
+    }
     let mut segments = lower.split('/');
     let file = segments.next_back().unwrap_or("");
+    let parent = segments.clone().next_back().unwrap_or("");
     if segments.any(|s| {
         matches!(
             s,
             "test"
                 | "tests"
+                | "unittest"
+                | "unittests"
                 | "__tests__"
                 | "spec"
                 | "specs"
@@ -25,6 +33,10 @@ pub fn is_test_path(rel: &str) -> bool {
             .any(|suffix| s.ends_with(suffix))
     }) {
         return true;
+    }
+    // A migration's name describes its change (`0132_remove_from_test.py`).
+    if parent.ends_with("migrations") {
+        return false;
     }
     file.starts_with("test_")
         || file == "conftest.py"
@@ -72,6 +84,15 @@ mod tests {
         assert!(!is_test_path("contests/api.py"));
         // Rust's `#[cfg(test)] mod tests;` in a file of its own.
         assert!(is_test_path("src/ledger/tests.rs"));
+        assert!(is_test_path("unittests/scans/kubelinter/many.yaml"));
+        // CI workflows and migrations are named after what they do.
+        assert!(!is_test_path(".github/workflows/test_client.yaml"));
+        assert!(!is_test_path(".github/workflows/tests/ci.yml"));
+        assert!(!is_test_path(
+            "dojo/db_migrations/0132_remove_configs_from_test.py"
+        ));
+        assert!(!is_test_path("shop/migrations/0007_test_mode.py"));
+        assert!(is_test_path("shop/tests/migrations/test_0007.py"));
     }
 
     #[test]

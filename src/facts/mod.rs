@@ -72,6 +72,29 @@ pub enum FactKind {
     GlobalRateLimit,
 }
 
+impl FactKind {
+    /// Facts about the containers and services a project deploys (its
+    /// Dockerfiles, compose files and Kubernetes manifests).
+    pub fn describes_deployment(self) -> bool {
+        matches!(
+            self,
+            FactKind::DockerBaseImage
+                | FactKind::DockerNonRootUser
+                | FactKind::DockerRootUser
+                | FactKind::DockerHealthcheck
+                | FactKind::ComposeService
+                | FactKind::ComposeHealthcheck
+                | FactKind::ComposeLimits
+                | FactKind::ComposeLimitsExempt
+                | FactKind::K8sContainer
+                | FactKind::K8sProbe
+                | FactKind::K8sResources
+                | FactKind::K8sRestrictedSecurity
+                | FactKind::K8sPrivileged
+        )
+    }
+}
+
 /// One fact, with the place that proves it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Fact {
@@ -170,6 +193,11 @@ pub fn extract(file: &ParsedFile) -> Vec<Fact> {
         }
     } else {
         config::extract(&mut sink);
+        // A Dockerfile, compose file or manifest among tests builds a test
+        // harness or is a parser's test input, not what is deployed.
+        if crate::paths::is_test_path(&file.rel_path) {
+            sink.facts.retain(|f| !f.kind.describes_deployment());
+        }
     }
     sink.facts.sort();
     sink.facts.dedup();
@@ -179,6 +207,31 @@ pub fn extract(file: &ParsedFile) -> Vec<Fact> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deployment_files_among_tests_are_not_the_deployment() {
+        let kinds = |path: &str| -> Vec<FactKind> {
+            let file = crate::parse::parse(
+                crate::lang::Language::Dockerfile,
+                path.into(),
+                "FROM alpine\nHEALTHCHECK CMD true\nCMD [\"sh\"]\n".into(),
+            );
+            extract(&file).iter().map(|f| f.kind).collect()
+        };
+        let deployed = kinds("Dockerfile");
+        assert!(deployed.contains(&FactKind::DockerRootUser), "{deployed:?}");
+        assert!(
+            deployed.contains(&FactKind::DockerHealthcheck),
+            "{deployed:?}"
+        );
+        for path in ["test/smoke/Dockerfile", "document.test.Dockerfile"] {
+            let found = kinds(path);
+            assert!(
+                !found.iter().any(|k| k.describes_deployment()),
+                "{path}: {found:?}"
+            );
+        }
+    }
 
     #[test]
     fn nest_global_throttler_guards() {
