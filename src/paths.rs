@@ -54,11 +54,13 @@ pub fn is_test_path(rel: &str) -> bool {
 }
 
 /// A schema or data migration, run once and offline: a Django app's
-/// `migrations/` module, or an Alembic revision (a `versions/` script that
+/// `migrations/` module (or one renamed through `MIGRATION_MODULES`, such
+/// as `db_migrations/`), or an Alembic revision (a `versions/` script that
 /// imports `alembic`).
 pub fn is_migration(rel: &str, text: &str) -> bool {
     let mut dirs = rel.split('/').rev().skip(1);
-    rel.split('/').any(|s| s == "migrations")
+    let folders = || rel.split('/').rev().skip(1);
+    folders().any(|s| s.to_ascii_lowercase().ends_with("migrations"))
         || dirs.any(|s| s == "versions") && text.contains("from alembic import")
 }
 
@@ -102,5 +104,10 @@ mod tests {
         assert!(is_migration("alembic/versions/2023_add_slug.py", alembic));
         assert!(!is_migration("api/versions/v2.py", "import fastapi\n"));
         assert!(!is_migration("app/services/orders.py", alembic));
+        assert!(is_migration(
+            "dojo/db_migrations/0132_remove_configs.py",
+            ""
+        ));
+        assert!(!is_migration("app/migrations.py", ""));
     }
 }

@@ -12,6 +12,7 @@
 
 use super::names::{self, SecretValue};
 use super::secret_values::{code_value_is_secret, credential_like, is_key_only};
+use super::servicectx::{gitleaks_allowed, line_suppressed, HARDCODED_PASSWORD_CODES};
 use super::{secret_code, secret_config, secret_usage, tokens, Check, Hit};
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
@@ -109,6 +110,13 @@ fn classify(file: &ParsedFile) -> Vec<(SecretValue, Hit)> {
         let Some(value) = file.text.get(c.value.clone()) else {
             continue;
         };
+        // `# noqa: S105`, `# nosec B105`, `# gitleaks:allow`: the same
+        // check, already decided on this line.
+        if line_suppressed(&file.text, c.value.start, HARDCODED_PASSWORD_CODES)
+            || gitleaks_allowed(&file.text, c.value.start)
+        {
+            continue;
+        }
         if value.is_empty()
             || tokens::contains_known(value)
             || super::leaked_credential::is_aws_secret(&c.name, value)

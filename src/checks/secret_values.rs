@@ -148,6 +148,10 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
         "oauth2",
         "external",
         "unusable",
+        // Lint rule levels: `'jsx-a11y/no-access-key': 'error'`.
+        "off",
+        "warn",
+        "error",
     ];
     // OIDs and version numbers: `1.2.840.113549.1.9.4`.
     if v.chars().all(|c| c.is_ascii_digit() || c == '.') {

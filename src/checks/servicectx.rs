@@ -209,6 +209,21 @@ pub fn line_suppressed(text: &str, offset: usize, codes: &[&str]) -> bool {
     false
 }
 
+/// Ruff's and Bandit's codes for a hardcoded password (string, argument,
+/// default): markers naming them are decisions about `hardcoded-secret`.
+pub const HARDCODED_PASSWORD_CODES: &[&str] = &["S105", "S106", "S107", "B105", "B106", "B107"];
+
+/// Is the line holding `offset` marked `gitleaks:allow`, Gitleaks' marker
+/// for a secret committed on purpose? It names no rule because Gitleaks
+/// has only one kind: secrets.
+pub fn gitleaks_allowed(text: &str, offset: usize) -> bool {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    text.get(start..end)
+        .is_some_and(|line| line.contains("gitleaks:allow"))
+}
+
 /// Is `node` inside Python's `if __name__ == "__main__":` block?
 pub fn py_in_main_guard(node: &Node<'_>) -> bool {
     node.ancestors().any(|a| {
