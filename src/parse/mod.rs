@@ -178,8 +178,24 @@ pub fn parse(language: Language, rel_path: String, text: String) -> ParsedFile {
         })))
     } else if language.is_yaml() {
         let (doc, err) = yaml::parse(&text);
-        notes.extend(err.map(|e| format!("invalid YAML: {e}")));
-        Parsed::Config(doc)
+        match err {
+            // A Helm chart's (or Jinja's) template is YAML only once
+            // rendered: what parsed before the first `{{` is not the
+            // manifest, so none of it is judged.
+            Some(_) if yaml::is_template(&text) => {
+                notes.push(
+                    "template (`{{ ... }}`), not YAML until rendered: not checked; \
+                     scan the rendered manifests (e.g. the output of `helm template`)"
+                        .to_string(),
+                );
+                Parsed::Config(config::ConfigDoc::default())
+            }
+            Some(e) => {
+                notes.push(format!("invalid YAML: {e}"));
+                Parsed::Config(doc)
+            }
+            None => Parsed::Config(doc),
+        }
     } else {
         match language {
             Language::Toml => {

@@ -164,6 +164,20 @@ pub fn parse(text: &str) -> (ConfigDoc, Option<String>) {
     (doc, err)
 }
 
+/// Does `text` hold template actions (`{{ .Values.image }}`, `{%- if %}`)
+/// outside comments, as Helm charts and Jinja templates do? GitHub Actions'
+/// `${{ expressions }}` are YAML strings, not template actions.
+pub fn is_template(text: &str) -> bool {
+    text.lines().any(|line| {
+        let code = line.trim_start();
+        let action = code
+            .match_indices("{{")
+            .any(|(i, _)| !code[..i].ends_with('$'));
+        !code.starts_with('#')
+            && (action && code.contains("}}") || code.contains("{%") && code.contains("%}"))
+    })
+}
+
 /// `text` with each line that only closes flow collections (`]`, `}`,
 /// `],`, `} # end`) indented like the previous non-blank line, when that
 /// is deeper; `None` when no line changes.
@@ -217,6 +231,58 @@ fn parse_strict(text: &str) -> (ConfigDoc, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_are_noted_and_not_judged() {
+        use crate::lang::Language;
+        use crate::parse::{parse, Parsed};
+        let helm = "{{- if .Values.worker.enabled }}\napiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          resources:\n            {{- toYaml .Values.resources | nindent 12 }}\n{{- end }}\n";
+        let file = parse(
+            Language::Kubernetes,
+            "chart/templates/worker.yaml".into(),
+            helm.into(),
+        );
+        assert_eq!(file.notes.len(), 1, "{:?}", file.notes);
+        assert!(
+            file.notes[0].starts_with("template (`{{ ... }}`)"),
+            "{:?}",
+            file.notes
+        );
+        let Parsed::Config(doc) = &file.parsed else {
+            panic!("a YAML file is a config document")
+        };
+        assert!(doc.documents.is_empty(), "nothing of a template is judged");
+        // Broken YAML without template actions is reported as such.
+        let broken = parse(
+            Language::Yaml,
+            "a.yaml".into(),
+            "a: [1\n# {{ not code }}\n".into(),
+        );
+        assert!(
+            broken.notes.iter().any(|n| n.starts_with("invalid YAML")),
+            "{:?}",
+            broken.notes
+        );
+        // A broken workflow is broken YAML, whatever its expressions.
+        let workflow = "on: push\njobs:\n  t:\n    env: { A: ${{ secrets.A }}\n";
+        let broken = parse(
+            Language::GithubActions,
+            ".github/workflows/ci.yml".into(),
+            workflow.into(),
+        );
+        assert!(
+            broken.notes.iter().any(|n| n.starts_with("invalid YAML")),
+            "{:?}",
+            broken.notes
+        );
+        // Quoted template text is valid YAML and read as usual.
+        let quoted = parse(
+            Language::Kubernetes,
+            "k8s/app.yaml".into(),
+            "image: \"{{ .Values.image }}\"\n".into(),
+        );
+        assert!(quoted.notes.is_empty(), "{:?}", quoted.notes);
+    }
 
     #[test]
     fn positions_and_documents() {
