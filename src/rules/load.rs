@@ -399,6 +399,7 @@ fn compile_match(
                         "anchor it with a `pattern` or a `kind`",
                     ));
                 }
+                check_case_vars(cx, &m.cases, &matcher)?;
                 for (case, raw) in cases.iter_mut().zip(&m.cases) {
                     case.when
                         .push(compile_when(cx, raw, utils.as_ref(), sg, lang)?);
@@ -430,6 +431,30 @@ fn compile_match(
         confidence: m.confidence,
         cases,
     })
+}
+
+/// Every `when.VAR` must name a metavariable the matcher binds: a
+/// misspelt one would make its case never hold, silently.
+fn check_case_vars(
+    cx: &Ctx<'_>,
+    cases: &[Spanned<RawCase>],
+    matcher: &RuleCore,
+) -> Result<(), RuleFileError> {
+    let bound = matcher.defined_vars();
+    for case in cases {
+        for var in case.get_ref().when.keys() {
+            if !bound.contains(var.as_str()) {
+                let mut names: Vec<&str> = bound.iter().copied().collect();
+                names.sort_unstable();
+                return Err(cx.err(
+                    Some(case.span()),
+                    format!("`when.{var}`: the matcher binds no `${var}`"),
+                    &format!("metavariables it binds: {}", names.join(", ")),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A case's overrides, before its `when` rules are compiled per language.
@@ -591,6 +616,13 @@ mod tests {
         );
         assert!(
             err.contains("invalid ast-grep rule in `when.A` for python"),
+            "{err}"
+        );
+        let err = load_err(
+            "[[match]]\n[match.rule]\npattern = \"f($ARG)\"\n[[match.case]]\nwhen.AGR = { kind = \"string\" }\n",
+        );
+        assert!(
+            err.contains("`when.AGR`: the matcher binds no `$AGR`"),
             "{err}"
         );
     }
