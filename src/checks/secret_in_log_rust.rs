@@ -4,7 +4,7 @@
 //! `password = %body.password`), inline format captures (`"{token}"`) and
 //! auth header names.
 
-use super::log_secret_names::{message_reveals_secret, secret_name, AUTH_HEADERS};
+use super::log_secret_names::{harmless_value, revealing_placeholder, secret_name, AUTH_HEADERS};
 use super::servicectx::Node;
 use crate::parse::fields::FieldOf;
 use crate::rules::meta::Confidence;
@@ -65,11 +65,13 @@ pub(super) fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
                     }
                     return Some((format!("{text} = {value}"), Confidence::High));
                 }
+                // `token.id`, `api_token.name`, `access_token.expires_at`:
+                // what is logged is a field about the secret.
                 if next == "."
-                    && matches!(
+                    && (matches!(
                         after.as_str(),
                         "len" | "is_some" | "is_none" | "is_empty" | "expose_secret_len"
-                    )
+                    ) || harmless_field(&after))
                 {
                     continue;
                 }
@@ -94,8 +96,18 @@ pub(super) fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
                     .unwrap_or(&[])
                     .iter()
                     .any(|n| n.kind() == "identifier");
-                if later_value && message_reveals_secret(&s) {
-                    return Some((s.to_string(), Confidence::Medium));
+                if later_value {
+                    // The argument the announcing placeholder shows:
+                    // `"for token {}", token.id` shows an id.
+                    let shown = revealing_placeholder(&s).map(|k| {
+                        arguments(tokens.get(i + 1..).unwrap_or(&[]))
+                            .get(k)
+                            .cloned()
+                            .unwrap_or_default()
+                    });
+                    if shown.is_some_and(|arg| !shown_harmless(&arg)) {
+                        return Some((s.to_string(), Confidence::Medium));
+                    }
                 }
                 let lower = s.to_ascii_lowercase();
                 let trimmed = lower.trim_matches('"');
@@ -107,4 +119,46 @@ pub(super) fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
         }
     }
     None
+}
+
+/// A field that describes a secret without holding it: its id, owner,
+/// name, kind, scopes or timestamps.
+fn harmless_field(field: &str) -> bool {
+    let f = field.to_ascii_lowercase();
+    harmless_value(&f)
+        || f.ends_with("_at")
+        || f.contains("expir")
+        || matches!(f.as_str(), "kind" | "scopes" | "revoked")
+}
+
+/// An argument shown in a message is harmless when it ends in such a field
+/// (`token.user_id`) or is named like one (`token_id`).
+fn shown_harmless(arg: &str) -> bool {
+    let last = arg.rsplit('.').next().unwrap_or(arg);
+    arg.is_empty() || harmless_field(last)
+}
+
+/// The macro's arguments after the message, as text: leaf tokens joined
+/// until each top-level comma (`token.user_id, token.id` gives two).
+fn arguments(after_message: &[Node<'_>]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut started = false;
+    for t in after_message {
+        let text = t.text();
+        if text == "," {
+            if started {
+                out.push(std::mem::take(&mut current));
+            }
+            started = true;
+            continue;
+        }
+        if started && text != ")" {
+            current.push_str(&text);
+        }
+    }
+    if started && !current.is_empty() {
+        out.push(current);
+    }
+    out
 }

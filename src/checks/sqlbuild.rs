@@ -186,6 +186,8 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             matches!(
                 last,
                 "int" | "float" | "len" | "bool" | "Number" | "parseInt" | "parseFloat"
+                    // Rust durations and counts: numbers.
+                    | "as_millis" | "as_secs" | "as_micros" | "as_nanos" | "count"
                     | "escape" | "escapeId" | "escape_string" | "quote_ident" | "quote_literal"
                     | "quote_identifier" | "Identifier"
             ) || PLACEHOLDERS.is_match(&text)
