@@ -28,9 +28,22 @@ pub fn is_test_path(rel: &str) -> bool {
                 | "__mocks__"
                 | "testdata"
                 | "e2e"
-        ) || ["_tests", "-tests", "_test", "-test"]
-            .iter()
-            .any(|suffix| s.ends_with(suffix))
+        ) || [
+            "_tests",
+            "-tests",
+            "_test",
+            "-test",
+            // What tests share: `test-utils/`, `crates_io_test_utils/`.
+            "test_utils",
+            "test-utils",
+            "testutils",
+            "test_helpers",
+            "test-helpers",
+            "test_support",
+            "test-support",
+        ]
+        .iter()
+        .any(|suffix| s.ends_with(suffix))
     }) {
         return true;
     }
@@ -87,6 +100,10 @@ mod tests {
         // Rust's `#[cfg(test)] mod tests;` in a file of its own.
         assert!(is_test_path("src/ledger/tests.rs"));
         assert!(is_test_path("unittests/scans/kubelinter/many.yaml"));
+        assert!(is_test_path("crates/crates_io_test_utils/src/builders.rs"));
+        assert!(is_test_path("axum/src/test_helpers/mod.rs"));
+        assert!(is_test_path("packages/checkout/src/test-utils/render.tsx"));
+        assert!(!is_test_path("src/attestation/utils.rs"));
         // CI workflows and migrations are named after what they do.
         assert!(!is_test_path(".github/workflows/test_client.yaml"));
         assert!(!is_test_path(".github/workflows/tests/ci.yml"));
