@@ -58,6 +58,9 @@ pub fn is_test_path(rel: &str) -> bool {
         || file == "test.py"
         // Rust's `#[cfg(test)] mod tests;` kept in a file of its own.
         || file == "tests.rs"
+        // Environment for the test runner (Jest, Next.js, Laravel-style).
+        || file == ".env.test"
+        || file == ".env.testing"
         || file.ends_with("_test.py")
         || file.ends_with("_tests.py")
         || file.ends_with("_test.rs")
@@ -101,6 +104,7 @@ mod tests {
         assert!(is_test_path("src/ledger/tests.rs"));
         assert!(is_test_path("unittests/scans/kubelinter/many.yaml"));
         assert!(is_test_path("crates/crates_io_test_utils/src/builders.rs"));
+        assert!(is_test_path(".env.test") && !is_test_path(".env.production"));
         assert!(is_test_path("axum/src/test_helpers/mod.rs"));
         assert!(is_test_path("packages/checkout/src/test-utils/render.tsx"));
         assert!(!is_test_path("src/attestation/utils.rs"));

@@ -111,6 +111,9 @@ pub fn is_secret_name(name: &str) -> bool {
         "dedupkey",
         "groupkey",
         "hotkey",
+        // Keys into a dictionary or a map: `initial_dict_key`.
+        "dictkey",
+        "mapkey",
         "hashed",
         "existing",
         "placeholder",

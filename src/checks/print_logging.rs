@@ -128,7 +128,11 @@ impl Check for PrintLogging {
             return;
         };
         let rel = file.rel_path.as_str();
-        if is_cli_path(rel) || has_shebang(&file.text) {
+        // A migration prints to the `migrate` command's own output.
+        if is_cli_path(rel)
+            || has_shebang(&file.text)
+            || crate::paths::is_migration(rel, &file.text)
+        {
             return;
         }
         match file.language {
