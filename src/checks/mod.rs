@@ -33,6 +33,7 @@ pub mod orm_query_in_loop;
 pub mod print_logging;
 pub mod pyimports;
 pub mod request_body;
+pub mod rust_macro;
 pub mod secret_code;
 pub mod secret_config;
 pub mod secret_derivation;

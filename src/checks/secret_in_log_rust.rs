@@ -5,6 +5,7 @@
 //! auth header names.
 
 use super::log_secret_names::{harmless_value, revealing_placeholder, secret_name, AUTH_HEADERS};
+use super::rust_macro::args_after;
 use super::servicectx::Node;
 use crate::parse::fields::FieldOf;
 use crate::rules::meta::Confidence;
@@ -100,9 +101,8 @@ pub(super) fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
                     // The argument the announcing placeholder shows:
                     // `"for token {}", token.id` shows an id.
                     let shown = revealing_placeholder(&s).map(|k| {
-                        arguments(tokens.get(i + 1..).unwrap_or(&[]))
-                            .get(k)
-                            .cloned()
+                        args_after(&tree, t)
+                            .and_then(|args| args.into_iter().nth(k))
                             .unwrap_or_default()
                     });
                     if shown.is_some_and(|arg| !shown_harmless(&arg)) {
@@ -136,29 +136,4 @@ fn harmless_field(field: &str) -> bool {
 fn shown_harmless(arg: &str) -> bool {
     let last = arg.rsplit('.').next().unwrap_or(arg);
     arg.is_empty() || harmless_field(last)
-}
-
-/// The macro's arguments after the message, as text: leaf tokens joined
-/// until each top-level comma (`token.user_id, token.id` gives two).
-fn arguments(after_message: &[Node<'_>]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut started = false;
-    for t in after_message {
-        let text = t.text();
-        if text == "," {
-            if started {
-                out.push(std::mem::take(&mut current));
-            }
-            started = true;
-            continue;
-        }
-        if started && text != ")" {
-            current.push_str(&text);
-        }
-    }
-    if started && !current.is_empty() {
-        out.push(current);
-    }
-    out
 }

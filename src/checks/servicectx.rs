@@ -176,18 +176,11 @@ pub fn rust_service_signal(text: &str) -> bool {
 /// Only markers that name one of the equivalent codes count: a bare `noqa`
 /// or `nosec` was a decision about another tool's rules (docs/suppressions.md).
 pub fn line_suppressed(text: &str, offset: usize, codes: &[&str]) -> bool {
-    let start = text[..offset.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line = &text[start..end];
-    let prev_start = text[..start.saturating_sub(1)]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
+    let (start, line) = line_at(text, offset);
     let prev = if start == 0 {
         ""
     } else {
-        &text[prev_start..start]
+        line_at(text, start - 1).1
     };
     let marker = |l: &str, m: &str| -> Option<String> {
         l.find(m).map(|i| l[i + m.len()..].trim().to_string())
@@ -217,11 +210,21 @@ pub const HARDCODED_PASSWORD_CODES: &[&str] = &["S105", "S106", "S107", "B105", 
 /// for a secret committed on purpose? It names no rule because Gitleaks
 /// has only one kind: secrets.
 pub fn gitleaks_allowed(text: &str, offset: usize) -> bool {
+    line_at(text, offset).1.contains("gitleaks:allow")
+}
+
+/// The line holding byte `offset` (without its newline), and where it starts.
+fn line_at(text: &str, offset: usize) -> (usize, &str) {
     let offset = offset.min(text.len());
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    text.get(start..end)
-        .is_some_and(|line| line.contains("gitleaks:allow"))
+    let start = text
+        .get(..offset)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(offset..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| offset + i);
+    (start, text.get(start..end).unwrap_or(""))
 }
 
 /// Is `node` inside Python's `if __name__ == "__main__":` block?

@@ -492,27 +492,8 @@ fn format_macro(e: &N<'_>, depth: usize) -> Option<Built> {
             return built_at("with `format!` interpolating", n.to_string(), fmt.clone());
         }
     }
-    let tt_text = tt.text();
-    let after = lit.range().end.checked_sub(tt.range().start)?;
-    let rest = tt_text.get(after..)?.trim_end();
-    let rest = rest.get(..rest.len().saturating_sub(1)).unwrap_or("");
-    let mut depth_paren = 0i32;
-    let mut args = Vec::new();
-    let mut cur = String::new();
-    for ch in rest.chars() {
-        match ch {
-            '(' | '[' | '{' => depth_paren += 1,
-            ')' | ']' | '}' => depth_paren -= 1,
-            ',' if depth_paren == 0 => {
-                args.push(std::mem::take(&mut cur));
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(ch);
-    }
-    args.push(cur);
-    for arg in args.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+    let args = super::rust_macro::args_after(&tt, &lit)?;
+    for arg in args.iter().map(String::as_str) {
         let value = match arg.split_once('=') {
             Some((k, v))
                 if !v.starts_with('=')

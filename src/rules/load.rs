@@ -258,7 +258,6 @@ fn merged_utils(
     };
     // Only what the matcher uses, so a utility written for one language is
     // not compiled for another.
-    let mut wanted: Vec<String> = Vec::new();
     let mut roots: Vec<serde_json::Value> = vec![
         serde_json::to_value(&m.rule).unwrap_or_default(),
         serde_json::to_value(&m.constraints).unwrap_or_default(),
@@ -267,22 +266,7 @@ fn merged_utils(
     for case in &m.cases {
         roots.push(serde_json::to_value(&case.get_ref().when).unwrap_or_default());
     }
-    while let Some(value) = roots.pop() {
-        for name in util_references(&value) {
-            if !wanted.contains(&name) {
-                if let Some(rule) = shared.get_ref().get(&name) {
-                    roots.push(serde_json::to_value(rule).unwrap_or_default());
-                }
-                wanted.push(name);
-            }
-        }
-    }
-    let mut all: Utils = shared
-        .get_ref()
-        .iter()
-        .filter(|(name, _)| wanted.contains(name))
-        .map(|(name, rule)| (name.clone(), rule.clone()))
-        .collect();
+    let mut all = used_utils(roots, shared.get_ref());
     for (name, rule) in m.utils.iter().flatten() {
         if all.insert(name.clone(), rule.clone()).is_some() {
             return Err(cx.err(
@@ -296,6 +280,21 @@ fn merged_utils(
 }
 
 type Utils = HashMap<String, SerializableRule>;
+
+/// The utilities of `pool` that the rules `roots` (as JSON) refer to with
+/// `matches`, directly or through one another.
+fn used_utils(mut roots: Vec<serde_json::Value>, pool: &Utils) -> Utils {
+    let mut used = Utils::new();
+    while let Some(value) = roots.pop() {
+        for name in util_references(&value) {
+            if let Some(rule) = pool.get(&name).filter(|_| !used.contains_key(&name)) {
+                roots.push(serde_json::to_value(rule).unwrap_or_default());
+                used.insert(name, rule.clone());
+            }
+        }
+    }
+    used
+}
 
 /// The utility names a rule (as JSON) refers to with `matches = "NAME"`.
 fn util_references(value: &serde_json::Value) -> Vec<String> {
@@ -481,10 +480,12 @@ fn compile_when(
     when.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = Vec::new();
     for (var, rule) in when {
+        // Only the utilities this rule uses, not every one of the matcher's.
+        let roots = vec![serde_json::to_value(rule).unwrap_or_default()];
         let core = SerializableRuleCore {
             rule: rule.clone(),
             constraints: None,
-            utils: utils.cloned(),
+            utils: utils.map(|pool| used_utils(roots, pool)),
             transform: None,
         };
         let compiled = core.get_matcher(DeserializeEnv::new(sg)).map_err(|e| {
