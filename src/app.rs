@@ -84,28 +84,32 @@ fn worker_pool(args: &ScanArgs) -> miette::Result<rayon::ThreadPool> {
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))
 }
 
-/// The built-in rules and the user's; they compile in parallel, on no more
-/// threads than the scan uses.
-pub fn load_registry(args: &ScanArgs, settings: &Settings) -> miette::Result<Registry> {
-    worker_pool(args)?.install(|| settings.load_registry(args))
+/// Stage 1's result: the files to check, and when the scan started.
+pub struct Discovered {
+    base: std::path::PathBuf,
+    discovery: Discovery,
+    started: Instant,
 }
 
-/// [`scan`] with settings already loaded.
-pub fn scan_with(
-    args: &ScanArgs,
-    settings: &Settings,
-    registry: &Registry,
-) -> miette::Result<Report> {
-    scan_timed(args, settings, registry, None)
+impl Discovered {
+    /// The code languages among the files, which the rules' tree matchers
+    /// are compiled for.
+    fn code_languages(&self) -> Vec<Language> {
+        let mut langs: Vec<Language> = self
+            .discovery
+            .files
+            .iter()
+            .map(|f| f.language)
+            .filter(|l| crate::parse::support_lang(*l).is_some())
+            .collect();
+        langs.sort();
+        langs.dedup();
+        langs
+    }
 }
 
-/// [`scan_with`], adding the time spent per stage and rule to `timings`.
-fn scan_timed(
-    args: &ScanArgs,
-    settings: &Settings,
-    registry: &Registry,
-    timings: Option<&Timings>,
-) -> miette::Result<Report> {
+/// Walk the tree (stage 1), applying the configuration's include/exclude.
+pub fn discover_files(args: &ScanArgs, settings: &Settings) -> miette::Result<Discovered> {
     let started = Instant::now();
     let path = &args.path;
     if !path.exists() {
@@ -125,6 +129,50 @@ fn scan_timed(
     let mut discovery =
         discover::walk(path, &base, &opts).map_err(|e| UsageError::BadExclude(e.to_string()))?;
     settings.filter_files(&mut discovery.files);
+    Ok(Discovered {
+        base,
+        discovery,
+        started,
+    })
+}
+
+/// Discover the files, then load the rules for the code languages found:
+/// what `scan` and `baseline` do before checking.
+pub fn discover_and_load(
+    args: &ScanArgs,
+    settings: &Settings,
+) -> miette::Result<(Discovered, Registry)> {
+    let discovered = discover_files(args, settings)?;
+    let langs = discovered.code_languages();
+    // The rules compile in parallel, on no more threads than the scan uses.
+    let registry = worker_pool(args)?.install(|| settings.load_registry(args, Some(&langs)))?;
+    Ok((discovered, registry))
+}
+
+/// [`scan`] with settings already loaded.
+pub fn scan_with(
+    args: &ScanArgs,
+    settings: &Settings,
+    registry: &Registry,
+) -> miette::Result<Report> {
+    let discovered = discover_files(args, settings)?;
+    scan_discovered(args, settings, registry, discovered, None)
+}
+
+/// Check the discovered files and build the report, adding the time spent
+/// per stage and rule to `timings`.
+pub fn scan_discovered(
+    args: &ScanArgs,
+    settings: &Settings,
+    registry: &Registry,
+    discovered: Discovered,
+    timings: Option<&Timings>,
+) -> miette::Result<Report> {
+    let Discovered {
+        base,
+        mut discovery,
+        started,
+    } = discovered;
     let cache = open_cache(args, registry, &base, &mut discovery);
 
     let pool = worker_pool(args)?;
@@ -217,7 +265,7 @@ fn scan_timed(
             name: "prodready".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        root: display_root(path),
+        root: display_root(&args.path),
         stats: Stats {
             files_scanned,
             files_skipped: skipped.len(),
@@ -291,9 +339,9 @@ const TIMINGS_SHOWN: usize = 25;
 /// `prodready scan`: build the report, write it, say whether the gate passed.
 pub fn run_scan(args: &ScanArgs) -> miette::Result<Outcome> {
     let settings = Settings::load(args)?;
-    let registry = load_registry(args, &settings)?;
+    let (discovered, registry) = discover_and_load(args, &settings)?;
     let timings = args.timings.then(|| Timings::new(registry.rules.len()));
-    let report = scan_timed(args, &settings, &registry, timings.as_ref())?;
+    let report = scan_discovered(args, &settings, &registry, discovered, timings.as_ref())?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let style = Style {
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),

@@ -238,8 +238,8 @@ pub fn run_command(args: &crate::cli::ScanArgs) -> miette::Result<()> {
     args.ci.write_baseline = None;
     args.ci.show_suppressed = false;
     let settings = crate::settings::Settings::load(&args)?;
-    let registry = crate::app::load_registry(&args, &settings)?;
-    let report = crate::app::scan_with(&args, &settings, &registry)?;
+    let (discovered, registry) = crate::app::discover_and_load(&args, &settings)?;
+    let report = crate::app::scan_discovered(&args, &settings, &registry, discovered, None)?;
     let n = write(&out, &report.findings)?;
     eprintln!(
         "recorded {n} finding{} in {}",

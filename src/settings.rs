@@ -286,9 +286,19 @@ impl Settings {
         dirs
     }
 
-    /// Load the rules and check the configuration's rule ids against them.
-    pub fn load_registry(&self, args: &ScanArgs) -> miette::Result<Registry> {
-        let registry = Registry::load(&self.rule_dirs(args))?;
+    /// Load the rules and check the configuration's rule ids against them;
+    /// with `code_languages`, the built-in rules are compiled for those only
+    /// ([`Registry::load_for`]).
+    pub fn load_registry(
+        &self,
+        args: &ScanArgs,
+        code_languages: Option<&[crate::lang::Language]>,
+    ) -> miette::Result<Registry> {
+        let dirs = self.rule_dirs(args);
+        let registry = match code_languages {
+            Some(langs) => Registry::load_for(&dirs, langs)?,
+            None => Registry::load(&dirs)?,
+        };
         self.check_rules(&registry)?;
         Ok(registry)
     }

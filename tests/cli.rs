@@ -139,6 +139,28 @@ fn invalid_rule_file_points_at_the_line() {
         .stderr(predicate::str::contains("unknown variant"));
 }
 
+/// The built-in rules compile only for the code languages a scan finds;
+/// the user's rule files compile for every language they name, so a
+/// broken TypeScript rule is reported on a tree with no TypeScript.
+#[test]
+fn user_rules_are_checked_for_languages_the_tree_lacks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = "id = \"ts-only\"\ntitle = \"t\"\ncategory = \"security\"\nseverity = \"low\"\nconfidence = \"high\"\ncwe = []\nlanguages = [\"typescript\"]\nwhy = \"w\"\nfix = \"f\"\n[[match]]\n[match.rule]\nkind = \"no_such_kind\"\n";
+    std::fs::write(dir.path().join("ts-only.toml"), rule).expect("write");
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::write(project.path().join("app.py"), "x = 1\n").expect("write");
+    prodready()
+        .args(["scan", "--rules"])
+        .arg(dir.path())
+        .arg(project.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ts-only.toml"))
+        .stderr(predicate::str::contains(
+            "invalid ast-grep rule for typescript",
+        ));
+}
+
 #[test]
 fn extra_rule_folders_are_loaded() {
     let dir = tempfile::tempdir().expect("tempdir");

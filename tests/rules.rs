@@ -241,3 +241,49 @@ fn the_guide_examples_are_working_rules() {
         );
     }
 }
+
+/// A scan compiles the built-in tree matchers only for the code languages
+/// it found: every example in a language is reported alike by the registry
+/// compiled for that language alone and by the full one, and no other
+/// language gets an index.
+#[test]
+fn a_registry_for_one_language_finds_what_the_full_one_finds_there() {
+    use prodready::engine::check_parsed;
+    use prodready::lang::Language;
+    let full = builtin();
+    let code = [
+        Language::Python,
+        Language::JavaScript,
+        Language::TypeScript,
+        Language::Tsx,
+        Language::Rust,
+    ];
+    let key = |f: &prodready::finding::Finding| (f.rule_id.clone(), f.line, f.message.clone());
+    for lang in code {
+        let only = match Registry::load_for(&[] as &[&str], &[lang]) {
+            Ok(r) => r,
+            Err(e) => panic!("built-in rules load: {:?}", miette::Report::new(e)),
+        };
+        for other in code {
+            assert_eq!(
+                only.ast_index(other).is_some(),
+                other == lang,
+                "{lang:?}: {other:?}"
+            );
+        }
+        let mut compared = 0;
+        for ex in full.rules.iter().flat_map(|r| &r.examples) {
+            if ex.language != lang {
+                continue;
+            }
+            for code in [&ex.bad, &ex.good].into_iter().flatten() {
+                let parsed = prodready::parse::parse(lang, ex.path.clone(), code.clone());
+                let want: Vec<_> = check_parsed(&parsed, &full, None).iter().map(key).collect();
+                let got: Vec<_> = check_parsed(&parsed, &only, None).iter().map(key).collect();
+                assert_eq!(got, want, "{lang:?} example in {}", ex.path);
+                compared += 1;
+            }
+        }
+        assert!(compared > 0, "{lang:?}: no examples");
+    }
+}

@@ -69,14 +69,39 @@ pub enum Loaded {
     ProjectCheck(ProjectCheckDef),
 }
 
+/// Which code languages to compile a rule's tree matchers for.
+#[derive(Debug, Clone, Copy)]
+pub enum Compile<'a> {
+    /// Every language the rule names: errors in any of them are reported.
+    All,
+    /// Only these: a scan that found no TypeScript needs no TypeScript
+    /// matchers, and compiling them is most of the fixed cost of a small
+    /// scan. Matchers for other languages are left out, unchecked.
+    Only(&'a [Language]),
+}
+
+impl Compile<'_> {
+    fn wants(self, lang: Language) -> bool {
+        match self {
+            Compile::All => true,
+            Compile::Only(langs) => langs.contains(&lang),
+        }
+    }
+}
+
 /// Load a file that may be either kind (`scope = "project"` marks checks).
 pub fn load_any(path: &str, text: &str) -> Result<Loaded, RuleFileError> {
+    load_any_for(path, text, Compile::All)
+}
+
+/// [`load_any`], compiling tree matchers for the languages `compile` says.
+pub fn load_any_for(path: &str, text: &str, compile: Compile<'_>) -> Result<Loaded, RuleFileError> {
     let scope = toml::from_str::<ScopeProbe>(text)
         .ok()
         .and_then(|p| p.scope);
     match scope.as_deref() {
         Some("project") => load_project_check(path, text).map(Loaded::ProjectCheck),
-        _ => load_rule(path, text).map(|r| Loaded::Rule(Box::new(r))),
+        _ => load_rule_for(path, text, compile).map(|r| Loaded::Rule(Box::new(r))),
     }
 }
 
@@ -115,6 +140,10 @@ fn load_project_check(path: &str, text: &str) -> Result<ProjectCheckDef, RuleFil
 
 /// Parse and compile one rule file. `path` names it in diagnostics.
 pub fn load_rule(path: &str, text: &str) -> Result<Rule, RuleFileError> {
+    load_rule_for(path, text, Compile::All)
+}
+
+fn load_rule_for(path: &str, text: &str, compile: Compile<'_>) -> Result<Rule, RuleFileError> {
     let cx = Ctx { path, text };
     let raw: RawRule = toml::from_str(text)
         .map_err(|e| cx.err(e.span(), e.message().trim().to_string(), RULE_HELP))?;
@@ -187,7 +216,7 @@ pub fn load_rule(path: &str, text: &str) -> Result<Rule, RuleFileError> {
     let shared = raw.utils.as_ref();
     let mut matchers = Vec::new();
     for m in &raw.matchers {
-        matchers.push(compile_match(&cx, m, &languages, shared)?);
+        matchers.push(compile_match(&cx, m, &languages, shared, compile)?);
     }
     let mut examples = Vec::new();
     for ex in &raw.examples {
@@ -322,6 +351,7 @@ fn compile_match(
     spanned: &Spanned<RawMatch>,
     rule_langs: &[String],
     shared: Option<&Spanned<Utils>>,
+    compile: Compile<'_>,
 ) -> Result<Matcher, RuleFileError> {
     let span = spanned.span();
     let m = spanned.get_ref();
@@ -383,7 +413,7 @@ fn compile_match(
             if targets.is_empty() {
                 return Err(cx.err(Some(span), "an ast-grep `rule` needs a code language (python, javascript, typescript, tsx or rust)", "use `regex` for config and text files"));
             }
-            for lang in targets {
+            for lang in targets.into_iter().filter(|l| compile.wants(*l)) {
                 let Some(sg) = support_lang(lang) else {
                     continue;
                 };

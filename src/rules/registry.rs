@@ -2,10 +2,11 @@
 //! uses so that one walk of a syntax tree serves every declarative rule.
 
 use super::embedded::EMBEDDED_RULES;
-use super::load::{load_any, Loaded};
+use super::load::{load_any_for, Compile, Loaded};
 use super::{MatcherKind, Rule};
 use crate::error::{RuleFileError, RuleLoadErrors};
 use crate::lang::Language;
+use crate::parse::support_lang;
 use crate::project::ProjectCheckDef;
 use ast_grep_core::Matcher as _;
 use rayon::prelude::*;
@@ -179,15 +180,38 @@ pub struct Registry {
     /// text) and of the ids it kept: results computed with one registry are
     /// reused only by a registry of the same identity (src/cache.rs).
     identity: blake3::Hash,
+    /// The code languages the built-in rules were compiled for, when not all
+    /// ([`Registry::load_for`]).
+    code_languages: Option<Vec<Language>>,
 }
 
 impl Registry {
     /// The built-in rules plus every `*.toml` under each of `extra_dirs`.
     pub fn load(extra_dirs: &[impl AsRef<Path>]) -> Result<Registry, RuleLoadErrors> {
+        Self::load_with(extra_dirs, Compile::All)
+    }
+
+    /// [`Registry::load`] for a scan that holds code in `code_languages`
+    /// only: the built-in rules' tree matchers are compiled for those
+    /// languages alone (the test suite compiles them all); the user's rule
+    /// files are compiled for every language they name, so their errors
+    /// show whatever the scanned tree holds.
+    pub fn load_for(
+        extra_dirs: &[impl AsRef<Path>],
+        code_languages: &[Language],
+    ) -> Result<Registry, RuleLoadErrors> {
+        Self::load_with(extra_dirs, Compile::Only(code_languages))
+    }
+
+    fn load_with(
+        extra_dirs: &[impl AsRef<Path>],
+        builtin: Compile<'_>,
+    ) -> Result<Registry, RuleLoadErrors> {
         let mut sources: Vec<(String, String)> = EMBEDDED_RULES
             .iter()
             .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
             .collect();
+        let builtins = sources.len();
         let mut errors = Vec::new();
         for dir in extra_dirs {
             match read_rule_dir(dir.as_ref()) {
@@ -195,27 +219,33 @@ impl Registry {
                 Err(e) => errors.push(e),
             }
         }
-        Self::from_sources(sources, errors)
+        Self::from_sources(sources, errors, builtins, builtin)
     }
 
     /// Only the rules in `dir` (for `rules test DIR`).
     pub fn load_dir_only(dir: &Path) -> Result<Registry, RuleLoadErrors> {
         match read_rule_dir(dir) {
-            Ok(found) => Self::from_sources(found, Vec::new()),
+            Ok(found) => Self::from_sources(found, Vec::new(), 0, Compile::All),
             Err(e) => Err(RuleLoadErrors { errors: vec![e] }),
         }
     }
 
+    /// Compile `sources`: the first `builtins` (the built-in rules) for the
+    /// languages `builtin` says, the others for all they name.
     fn from_sources(
         sources: Vec<(String, String)>,
         mut errors: Vec<RuleFileError>,
+        builtins: usize,
+        builtin: Compile<'_>,
     ) -> Result<Registry, RuleLoadErrors> {
+        let compile = |i: usize| if i < builtins { builtin } else { Compile::All };
         let mut rules: Vec<Rule> = Vec::new();
         let mut checks: Vec<ProjectCheckDef> = Vec::new();
         // Compiling a rule (patterns, regexes, gates) is the cost: in parallel.
         let loaded: Vec<_> = sources
             .par_iter()
-            .map(|(path, text)| load_any(path, text))
+            .enumerate()
+            .map(|(i, (path, text))| load_any_for(path, text, compile(i)))
             .collect();
         for ((path, text), loaded) in sources.iter().zip(loaded) {
             match loaded {
@@ -269,14 +299,18 @@ impl Registry {
                 identity.update(part.as_bytes());
             }
         }
-        let mut registry = Self::index(rules);
+        let code_languages = match builtin {
+            Compile::All => None,
+            Compile::Only(langs) => Some(langs.to_vec()),
+        };
+        let mut registry = Self::index(rules, code_languages);
         registry.project_checks = checks;
         registry.identity = identity.finalize();
         Ok(registry)
     }
 
-    /// Build the per-language kind buckets.
-    fn index(rules: Vec<Rule>) -> Registry {
+    /// Build the per-language kind buckets, for `code_languages` only when given.
+    fn index(rules: Vec<Rule>, code_languages: Option<Vec<Language>>) -> Registry {
         let mut ast: HashMap<Language, AstIndex> = HashMap::new();
         for (ri, rule) in rules.iter().enumerate() {
             for (mi, m) in rule.matchers.iter().enumerate() {
@@ -328,6 +362,11 @@ impl Registry {
                 }
             }
         }
+        // A code language the scan holds no file of needs no index (user
+        // rules may still have matchers compiled for it).
+        if let Some(langs) = &code_languages {
+            ast.retain(|lang, _| support_lang(*lang).is_none() || langs.contains(lang));
+        }
         for index in ast.values_mut() {
             index.build_scanner();
         }
@@ -336,6 +375,7 @@ impl Registry {
             project_checks: Vec::new(),
             ast,
             identity: blake3::Hash::from_bytes([0; 32]),
+            code_languages,
         }
     }
 
@@ -382,7 +422,7 @@ impl Registry {
             identity.update(rule.meta.id.as_bytes());
             identity.update(&[0]);
         }
-        let mut registry = Self::index(rules);
+        let mut registry = Self::index(rules, self.code_languages);
         registry.project_checks = checks;
         registry.identity = identity.finalize();
         registry
