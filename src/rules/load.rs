@@ -9,7 +9,9 @@ use crate::error::RuleFileError;
 use crate::lang::Language;
 use crate::parse::support_lang;
 use crate::project::{self, ProjectCheckDef};
-use ast_grep_config::{DeserializeEnv, RuleCore, SerializableRule, SerializableRuleCore};
+use ast_grep_config::{
+    DeserializeEnv, RuleCore, RuleCoreError, SerializableRule, SerializableRuleCore,
+};
 use ast_grep_language::SupportLang;
 use regex::Regex;
 use std::collections::HashMap;
@@ -218,6 +220,9 @@ fn load_rule_for(path: &str, text: &str, compile: Compile<'_>) -> Result<Rule, R
     for m in &raw.matchers {
         matchers.push(compile_match(&cx, m, &languages, shared, compile)?);
     }
+    if let Some(shared) = shared {
+        check_all_used(&cx, shared, &raw.matchers)?;
+    }
     let mut examples = Vec::new();
     for ex in &raw.examples {
         examples.push(compile_example(&cx, ex)?);
@@ -287,15 +292,7 @@ fn merged_utils(
     };
     // Only what the matcher uses, so a utility written for one language is
     // not compiled for another.
-    let mut roots: Vec<serde_json::Value> = vec![
-        serde_json::to_value(&m.rule).unwrap_or_default(),
-        serde_json::to_value(&m.constraints).unwrap_or_default(),
-        serde_json::to_value(&m.utils).unwrap_or_default(),
-    ];
-    for case in &m.cases {
-        roots.push(serde_json::to_value(&case.get_ref().when).unwrap_or_default());
-    }
-    let mut all = used_utils(roots, shared.get_ref());
+    let mut all = used_utils(match_roots(m), shared.get_ref());
     for (name, rule) in m.utils.iter().flatten() {
         if all.insert(name.clone(), rule.clone()).is_some() {
             return Err(cx.err(
@@ -309,6 +306,113 @@ fn merged_utils(
 }
 
 type Utils = HashMap<String, SerializableRule>;
+
+/// Every utility in the file's `[utils]` must be used by some matcher or
+/// case: one that is not is never compiled, so its mistakes would go
+/// unreported.
+fn check_all_used(
+    cx: &Ctx<'_>,
+    shared: &Spanned<Utils>,
+    matchers: &[Spanned<RawMatch>],
+) -> Result<(), RuleFileError> {
+    let mut used = Utils::new();
+    for m in matchers {
+        used.extend(used_utils(match_roots(m.get_ref()), shared.get_ref()));
+    }
+    let mut unused: Vec<&String> = shared
+        .get_ref()
+        .keys()
+        .filter(|k| !used.contains_key(*k))
+        .collect();
+    unused.sort();
+    match unused.first() {
+        None => Ok(()),
+        Some(name) => Err(cx.err(
+            Some(util_span(cx, Some(shared), name, &shared.span())),
+            format!("utility `{name}` is used by no `[[match]]`"),
+            &format!("refer to it with `matches = \"{name}\"`, or remove it"),
+        )),
+    }
+}
+
+/// Which utility of `utils` fails to compile for `sg`: one that fails on
+/// its own while every utility it refers to compiles.
+fn broken_util(utils: &Utils, sg: SupportLang) -> Option<String> {
+    let compiles = |name: &String| {
+        let Some(rule) = utils.get(name) else {
+            return true;
+        };
+        let root = serde_json::to_value(rule).unwrap_or_default();
+        let mut deps = used_utils(vec![root], utils);
+        deps.remove(name);
+        let core = SerializableRuleCore {
+            rule: rule.clone(),
+            constraints: None,
+            utils: Some(deps),
+            transform: None,
+        };
+        core.get_matcher(DeserializeEnv::new(sg)).is_ok()
+    };
+    let mut names: Vec<&String> = utils.keys().collect();
+    names.sort();
+    let failing: Vec<&String> = names.into_iter().filter(|n| !compiles(n)).collect();
+    failing
+        .iter()
+        .find(|name| {
+            let Some(rule) = utils.get(**name) else {
+                return false;
+            };
+            let root = serde_json::to_value(rule).unwrap_or_default();
+            let deps = used_utils(vec![root], utils);
+            !failing
+                .iter()
+                .any(|f| *f != **name && deps.contains_key(*f))
+        })
+        .map(|n| (*n).clone())
+}
+
+/// Where utility `name` is defined: its `[utils.NAME]` (or
+/// `[match.utils.NAME]`) header, else its key inside the file's `[utils]`
+/// table, else `fallback`.
+fn util_span(
+    cx: &Ctx<'_>,
+    shared: Option<&Spanned<Utils>>,
+    name: &str,
+    fallback: &Range<usize>,
+) -> Range<usize> {
+    let quoted = regex::escape(name);
+    let header = format!(r#"(?m)^[ \t]*\[(?:match\.)?utils\.(?:{quoted}|"{quoted}")\]"#);
+    let key = format!(r#"(?m)^[ \t]*(?:{quoted}|"{quoted}")[ \t]*[=.]"#);
+    let find = |re: &str, within: Range<usize>| {
+        let text = cx.text.get(within.clone())?;
+        let m = Regex::new(re).ok()?.find(text)?;
+        let start = within.start + m.start() + (m.as_str().len() - m.as_str().trim_start().len());
+        Some(start..within.start + m.end())
+    };
+    // A `[utils]` table's span is its header (or inline table): its keys
+    // run to the next table header.
+    let table = |s: &Spanned<Utils>| {
+        let span = s.span();
+        let rest = cx.text.get(span.end..).unwrap_or("");
+        span.start..span.end + rest.find("\n[").unwrap_or(rest.len())
+    };
+    find(&header, 0..cx.text.len())
+        .or_else(|| shared.and_then(|s| find(&key, table(s))))
+        .unwrap_or_else(|| fallback.clone())
+}
+
+/// A matcher's rules, as JSON, that may refer to shared utilities.
+fn match_roots(m: &RawMatch) -> Vec<serde_json::Value> {
+    let mut roots: Vec<serde_json::Value> = vec![
+        serde_json::to_value(&m.rule).unwrap_or_default(),
+        serde_json::to_value(&m.constraints).unwrap_or_default(),
+        serde_json::to_value(&m.utils).unwrap_or_default(),
+    ];
+    for case in &m.cases {
+        roots.push(serde_json::to_value(&case.get_ref().when).unwrap_or_default());
+    }
+    roots
+}
 
 /// The utilities of `pool` that the rules `roots` (as JSON) refer to with
 /// `matches`, directly or through one another.
@@ -418,8 +522,24 @@ fn compile_match(
                     continue;
                 };
                 let matcher = core.get_matcher(DeserializeEnv::new(sg)).map_err(|e| {
-                    let msg = format!("invalid ast-grep rule for {}: {}", lang.name(), error_chain(&e));
-                    cx.err(Some(span.clone()), msg, "see the ast-grep rule reference: pattern, kind, inside, has, not, any, all, regex")
+                    let help = "see the ast-grep rule reference: pattern, kind, inside, has, not, any, all, regex";
+                    // A broken utility is pointed at, not the matcher using it.
+                    let broken = match (&e, &utils) {
+                        (RuleCoreError::Utils(inner), Some(utils)) => broken_util(utils, sg).map(|name| (name, inner)),
+                        _ => None,
+                    };
+                    match broken {
+                        Some((name, inner)) => cx.err(
+                            Some(util_span(cx, shared, &name, &span)),
+                            format!("invalid utility `{name}` for {}: {}", lang.name(), error_chain(inner)),
+                            help,
+                        ),
+                        None => cx.err(
+                            Some(span.clone()),
+                            format!("invalid ast-grep rule for {}: {}", lang.name(), error_chain(&e)),
+                            help,
+                        ),
+                    }
                 })?;
                 if matcher.potential_kinds().is_none() {
                     return Err(cx.err(
@@ -673,5 +793,50 @@ mod tests {
             rule.matchers[0].literals.as_deref(),
             Some(&["getenv".to_string()][..])
         );
+    }
+
+    /// The error's message and the text its span covers.
+    fn err_at(body: &str) -> (String, String) {
+        let text = format!("{HEAD}{body}");
+        match load_rule("rules/x.toml", &text) {
+            Ok(_) => panic!("loaded:\n{body}"),
+            Err(e) => {
+                let span = e.span.expect("span");
+                let at = text[span.offset()..span.offset() + span.len()].to_string();
+                (e.to_string(), at)
+            }
+        }
+    }
+
+    #[test]
+    fn an_unused_shared_utility_is_an_error_at_its_header() {
+        let (err, at) = err_at(
+            "[utils.env]\npattern = \"os.getenv($A)\"\n[utils.stale]\nkind = \"no_such_kind\"\n[[match]]\n[match.rule]\nmatches = \"env\"\n",
+        );
+        assert!(
+            err.contains("utility `stale` is used by no `[[match]]`"),
+            "{err}"
+        );
+        assert_eq!(at, "[utils.stale]");
+        // Keys of a `[utils]` table are found too.
+        let (_, at) = err_at(
+            "[utils]\nenv = { pattern = \"os.getenv($A)\" }\nstale = { kind = \"call\" }\n[[match]]\n[match.rule]\nmatches = \"env\"\n",
+        );
+        assert_eq!(at, "stale =");
+    }
+
+    #[test]
+    fn a_broken_utility_is_pointed_at_not_its_user() {
+        // `outer` uses `inner`, which is the one that does not compile.
+        let (err, at) = err_at(
+            "[utils.inner]\nkind = \"no_such_kind\"\n[utils.outer]\nany = [{ matches = \"inner\" }, { kind = \"call\" }]\n[[match]]\n[match.rule]\nmatches = \"outer\"\n",
+        );
+        assert!(err.contains("invalid utility `inner` for python"), "{err}");
+        assert_eq!(at, "[utils.inner]");
+        let (err, at) = err_at(
+            "[[match]]\n[match.rule]\nmatches = \"own\"\n[match.utils.own]\nkind = \"no_such_kind\"\n",
+        );
+        assert!(err.contains("invalid utility `own` for python"), "{err}");
+        assert_eq!(at, "[match.utils.own]");
     }
 }
