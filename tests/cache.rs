@@ -219,3 +219,26 @@ fn scanning_one_file_keeps_the_folder_results() {
     let (_, err) = cached(&s.root, &s.cache, "json");
     assert_eq!(reused(&err), (total, total), "{err}");
 }
+
+/// A checkout restored somewhere else with its cache beside it (a CI
+/// runner's numbered build folder) reuses every result: the cache file is
+/// named by where the root is seen from the cache, not by absolute path.
+#[test]
+fn a_moved_checkout_with_its_cache_reuses_its_results() {
+    let s = setup(INSECURE);
+    let inside = s.root.join(".prodready-cache");
+    let (first, err) = cached(&s.root, &inside, "json");
+    assert_eq!(reused(&err).0, 0, "{err}");
+    let moved = s.root.with_file_name("builds-2").join("project");
+    fs::create_dir_all(moved.parent().expect("parent")).expect("mkdir");
+    fs::rename(&s.root, &moved).expect("move the checkout");
+    let (again, err) = cached(&moved, &moved.join(".prodready-cache"), "json");
+    let (n, total) = reused(&err);
+    assert_eq!(n, total, "{err}");
+    // The same findings; only the report's root differs.
+    let findings = |report: &str| {
+        let v: serde_json::Value = serde_json::from_str(report).expect("json");
+        v["findings"].clone()
+    };
+    assert_eq!(findings(&again), findings(&first));
+}

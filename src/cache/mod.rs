@@ -59,6 +59,29 @@ pub struct Cache {
     pub start: Start,
 }
 
+/// `to` as a path relative to the folder `from` (`..` steps, then names),
+/// with `/` separators; both are canonical. Different prefixes (Windows
+/// drives) give `to` itself.
+fn relative_path(from: &Path, to: &Path) -> String {
+    use std::path::Component;
+    let a: Vec<Component<'_>> = from.components().collect();
+    let b: Vec<Component<'_>> = to.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return to.to_string_lossy().replace('\\', "/");
+    }
+    let ups = std::iter::repeat_n("..".to_string(), a.len() - common);
+    let downs = b[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let parts: Vec<String> = ups.chain(downs).collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
 impl Cache {
     /// Open (creating `dir` if needed) the cache of the scan of `root`, a
     /// folder or a single file (each has a cache file of its own, so
@@ -80,7 +103,10 @@ impl Cache {
         if created {
             mark_folder(&dir);
         }
-        let root_hash = blake3::hash(root.to_string_lossy().as_bytes()).to_hex();
+        // Named by where the root is seen from the cache folder, not by its
+        // absolute path: a checkout restored with its cache somewhere else
+        // (a CI runner's numbered build folder) finds its results.
+        let root_hash = blake3::hash(relative_path(&dir, &root).as_bytes()).to_hex();
         let file = dir.join(format!("scan-{}.json", &root_hash[..16]));
         // Streamed: at 100,000 files the cache is over 100 MB of text,
         // which need not be held beside what it parses into.
@@ -302,6 +328,18 @@ fn write_replacing(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_between_folders() {
+        let rel = |a: &str, b: &str| relative_path(Path::new(a), Path::new(b));
+        assert_eq!(rel("/w/repo/.cache", "/w/repo"), "..");
+        assert_eq!(rel("/w/repo/.cache", "/w/repo/src/app.py"), "../src/app.py");
+        assert_eq!(
+            rel("/home/u/.cache/prodready", "/w/repo"),
+            "../../../../w/repo"
+        );
+        assert_eq!(rel("/w/cache", "/w/cache"), ".");
+    }
     use crate::discover::Skipped;
     use crate::lang::Language;
 
