@@ -15,6 +15,7 @@ use crate::parse::lines::{floor_char_boundary, LineIndex};
 use crate::parse::{self, ParsedFile};
 use crate::paths::is_test_path;
 use crate::redact;
+use crate::rules::registry::Gates;
 use crate::rules::{Case, MatcherKind, Registry, Rule, TestFilePolicy};
 use crate::suppress;
 use crate::test_code::TestCode;
@@ -228,7 +229,7 @@ fn check_bytes(
     if let Some(t) = timings {
         t.stage(Stage::Read, parse_start - started);
     }
-    let parsed = parse_for(registry, language, file.rel_path.clone(), text);
+    let (parsed, gates) = parse_gated(registry, language, file.rel_path.clone(), text);
     if let Some(t) = timings {
         t.stage(Stage::Parse, parse_start.elapsed());
     }
@@ -236,7 +237,8 @@ fn check_bytes(
         path: file.rel_path.clone(),
         message: n.clone(),
     }));
-    let (findings, complete) = check_parsed_until(&parsed, registry, None, Some(deadline), timings);
+    let (findings, complete) =
+        check_parsed_gated(&parsed, registry, None, Some(deadline), timings, gates);
     if !complete {
         notes.push(Note {
             path: file.rel_path.clone(),
@@ -274,11 +276,24 @@ pub fn parse_for(
     rel_path: String,
     text: String,
 ) -> ParsedFile {
-    if needs_tree(registry, language, &rel_path, &text) {
+    parse_gated(registry, language, rel_path, text).0
+}
+
+/// [`parse_for`], also returning the literal scan it did to decide, if it
+/// did one, for the check stage to reuse.
+fn parse_gated(
+    registry: &Registry,
+    language: Language,
+    rel_path: String,
+    text: String,
+) -> (ParsedFile, Option<Gates<'_>>) {
+    let (wanted, gates) = needs_tree_gated(registry, language, &rel_path, &text);
+    let file = if wanted {
         parse::parse(language, rel_path, text)
     } else {
         parse::unparsed(language, rel_path, text)
-    }
+    };
+    (file, gates)
 }
 
 /// Must this file be parsed? Every file is, except a test file of a code
@@ -288,21 +303,33 @@ pub fn parse_for(
 /// repositories' code and few rules report in them, so this skips most
 /// of their parsing; metrics and facts from code describe source files
 /// only, so they do not depend on it.
+#[cfg(test)]
 fn needs_tree(registry: &Registry, language: Language, rel_path: &str, text: &str) -> bool {
+    needs_tree_gated(registry, language, rel_path, text).0
+}
+
+/// [`needs_tree`], with the literal scan it did to decide, if any.
+fn needs_tree_gated<'r>(
+    registry: &'r Registry,
+    language: Language,
+    rel_path: &str,
+    text: &str,
+) -> (bool, Option<Gates<'r>>) {
     if parse::support_lang(language).is_none() || !is_test_path(rel_path) {
-        return true;
+        return (true, None);
     }
     // Suppression comments are read from the tree, and audited by every rule.
     if text.contains(suppress::MARKER) {
-        return true;
+        return (true, None);
     }
     let Some(index) = registry.ast_index(language) else {
-        return false;
+        return (false, None);
     };
     let gates = index.open_gates(text);
-    index.tree_wanted(&gates, |rule| {
+    let wanted = index.tree_wanted(&gates, |rule| {
         registry.rules[rule].test_files != TestFilePolicy::Skip
-    })
+    });
+    (wanted, Some(gates))
 }
 
 fn is_minified(language: Language, text: &str) -> bool {
@@ -331,6 +358,19 @@ pub fn check_parsed_until(
     deadline: Option<Instant>,
     timings: Option<&Timings>,
 ) -> (Vec<Finding>, bool) {
+    check_parsed_gated(file, registry, only, deadline, timings, None)
+}
+
+/// [`check_parsed_until`] with the file's literal scan, when one was
+/// already done (`gates`, from the registry's index for its language).
+fn check_parsed_gated<'r>(
+    file: &ParsedFile,
+    registry: &'r Registry,
+    only: Option<usize>,
+    deadline: Option<Instant>,
+    timings: Option<&Timings>,
+    gates: Option<Gates<'r>>,
+) -> (Vec<Finding>, bool) {
     let mut complete = true;
     let expired = || deadline.is_some_and(|d| Instant::now() >= d);
     // Auditing suppressions needs every rule's findings (src/suppress.rs).
@@ -343,7 +383,7 @@ pub fn check_parsed_until(
     };
     let mut hits: Vec<(usize, Hit)> = Vec::new();
     let index = registry.ast_index(file.language);
-    let gates = index.map(|index| index.open_gates(&file.text));
+    let gates = gates.or_else(|| index.map(|index| index.open_gates(&file.text)));
 
     if let Some(nodes) = file.nodes() {
         if let (Some(index), Some(gates)) = (index, &gates) {
