@@ -182,14 +182,26 @@ pub fn is_secret_name(name: &str) -> bool {
     // Error codes and messages about a secret: `INFRA_TOKEN_NOT_FOUND`,
     // `ENV_INVALID_DATA_ENCRYPTION_KEY`, `ACCESS_TOKEN_LABEL_SHORT`.
     const STATUS_WORDS: &[&str] = &["invalid", "missing", "found", "label"];
-    yes && !NO.iter().any(|w| compact.ends_with(w))
+    // `TOKEN_PREFIX_V1`, `SECRET_NAME_2`: a version ends the name, the word
+    // before it says what it holds.
+    let mut words = ident_words(name);
+    while words.len() > 1
+        && words.last().is_some_and(|w| {
+            let digits = w.strip_prefix('v').unwrap_or(w);
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+        })
+    {
+        words.pop();
+    }
+    let unversioned = words.concat();
+    yes && !NO.iter().any(|w| unversioned.ends_with(w))
         && !ident_words(name)
             .iter()
             .any(|w| STATUS_WORDS.contains(&w.as_str()))
         && !["public", "reactapp", "vite", "gatsby", "expopublic"]
             .iter()
             .any(|p| compact.starts_with(p))
-        && !NO_SUFFIX.iter().any(|w| compact.ends_with(w))
+        && !NO_SUFFIX.iter().any(|w| unversioned.ends_with(w))
         && !NEVER.iter().any(|w| compact.contains(w))
         && !matches!(compact.as_str(), "pwd" | "oldpwd")
 }
@@ -389,6 +401,8 @@ mod tests {
             "COOKIE_SECRET",
             "FIELD_SIGNING_KEY",
             "FILE_ENCRYPTION_KEY",
+            "SECRET_KEY_V2",
+            "api_token_2",
         ] {
             assert!(is_secret_name(yes), "{yes}");
         }
@@ -422,6 +436,8 @@ mod tests {
             "apiKeyTpl",
             "GENERATE_PASSWORD_CHARSET",
             "TOKEN_ALPHABET",
+            "AUTOCONFIG_TOKEN_PREFIX_V1",
+            "API_KEY_HEADER_2",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }

@@ -203,6 +203,15 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     if !strong && v.chars().all(|c| c.is_ascii_alphabetic()) {
         return false;
     }
+    // Nor when the value is the name of something, lower-case words joined
+    // by `-`, `_` or `.`: `SIGNATURE_KEY = "webhook-signature"` is the
+    // header (or field, or storage key) a value travels under.
+    let named = v.split(['-', '_', '.']).count() >= 2
+        && v.split(['-', '_', '.'])
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()));
+    if !strong && named {
+        return false;
+    }
     let words = v.split_whitespace().count();
     let label = words >= 2
         && lower.split_whitespace().any(|w| {
