@@ -28,6 +28,8 @@ pub fn is_test_path(rel: &str) -> bool {
                 | "__mocks__"
                 | "testdata"
                 | "e2e"
+                // Cypress's end-to-end suite, its fixtures and its stack.
+                | "cypress"
         ) || [
             "_tests",
             "-tests",
@@ -64,6 +66,10 @@ pub fn is_test_path(rel: &str) -> bool {
         || file.ends_with("_test.py")
         || file.ends_with("_tests.py")
         || file.ends_with("_test.rs")
+        // Test runners' configuration: `cypress.config.ts`, `jest.config.js`.
+        || ["cypress.", "playwright.", "jest.", "vitest."]
+            .iter()
+            .any(|runner| file.starts_with(runner) && file.contains(".config."))
         || [".test.", ".spec.", "_spec."]
             .iter()
             .any(|m| file.contains(m))
@@ -108,6 +114,11 @@ mod tests {
         assert!(is_test_path("axum/src/test_helpers/mod.rs"));
         assert!(is_test_path("packages/checkout/src/test-utils/render.tsx"));
         assert!(!is_test_path("src/attestation/utils.rs"));
+        // End-to-end suites and test runners' configuration.
+        assert!(is_test_path("cypress/docker-compose.yml"));
+        assert!(is_test_path("cypress.config.ts") && is_test_path("web/playwright.config.mjs"));
+        assert!(is_test_path("jest.config.js") && is_test_path("vitest.config.ts"));
+        assert!(!is_test_path("src/config.ts") && !is_test_path("next.config.js"));
         // CI workflows and migrations are named after what they do.
         assert!(!is_test_path(".github/workflows/test_client.yaml"));
         assert!(!is_test_path(".github/workflows/tests/ci.yml"));

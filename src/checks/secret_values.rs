@@ -168,11 +168,19 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     let is_snake = v.contains(['_', '.'])
         && v.chars()
             .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.');
+    // Message ids: `changePassword: 'label.change-password'`.
+    let is_message_id = v.contains('.')
+        && v.split('.').all(|seg| {
+            seg.starts_with(|c: char| c.is_ascii_lowercase())
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || matches!(c, '-' | '_'))
+        });
     let is_camel = v.chars().all(|c| c.is_ascii_alphabetic())
         && v.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && v.chars().any(|c| c.is_ascii_uppercase())
         && v.chars().filter(|c| c.is_ascii_uppercase()).count() <= 3;
-    if is_env_name || is_snake || (is_camel && v.chars().all(ident)) {
+    if is_env_name || is_snake || is_message_id || (is_camel && v.chars().all(ident)) {
         return false;
     }
     // Prose and format strings: messages, labels, `Bearer {}`. A name that
