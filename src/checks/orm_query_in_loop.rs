@@ -181,7 +181,18 @@ fn per_item_query(call: &Node<'_>, names: &[String], source: &str) -> Option<(St
     let method = func.field_of("attribute")?.text().to_string();
     let object = func.field_of("object")?;
     let object_text = object.text().to_string();
-    let args = call.field_of("arguments")?.text().to_string();
+    let arg_list = call.field_of("arguments")?;
+    let args = arg_list.text().to_string();
+    // `.get("permissions", {})` looks up a key: a dict (a JSON field), not
+    // a manager, whose `get` takes lookups.
+    if method == "get"
+        && arg_list
+            .named_children()
+            .next()
+            .is_some_and(|a| a.kind() == "string")
+    {
+        return None;
+    }
     // Related manager on the loop variable: `user.orders.all()`.
     if object.kind() == "attribute" && READS.contains(&method.as_str()) {
         if let (Some(owner), Some(rel)) = (object.field_of("object"), object.field_of("attribute"))
