@@ -14,6 +14,7 @@ use super::pyimports::Imports;
 use super::sqlbuild::{built, Built};
 use super::{Check, Hit};
 use crate::lang::Language;
+use crate::parse::fields::FieldOf;
 use crate::rules::meta::Confidence;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -159,7 +160,7 @@ impl Check for SqlInjection {
                     Sink::Generic => looks_sql || db,
                     Sink::Ambiguous => looks_sql,
                 };
-                if !ok {
+                if !ok || built_with_its_params(nodes, &node, arg, &b.culprit) {
                     continue;
                 }
                 // `self.table`, `this.schema`: instance configuration, rarely user input.
@@ -175,6 +176,60 @@ impl Check for SqlInjection {
             }
         }
     }
+}
+
+/// `where, params = build_where(filters)` and then
+/// `execute(sql + where, params)`: a query builder returned the clause
+/// together with its bound parameters, and the sink passes them on. The
+/// clause holds placeholders, not values (Python tuples only).
+fn built_with_its_params(
+    nodes: &crate::parse::nodes::NodeIndex<'_>,
+    sink: &N<'_>,
+    sql_arg: &N<'_>,
+    culprit: &str,
+) -> bool {
+    if !culprit.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return false;
+    }
+    let Some(scope) = super::localflow::scope_of(sink) else {
+        return false;
+    };
+    let (within, before) = (scope.range(), sink.range().start);
+    let passed: Vec<String> = sink
+        .field_of("arguments")
+        .map(|a| {
+            a.named_children()
+                .filter(|x| x.range() != sql_arg.range())
+                .map(|x| x.text().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    nodes.of_kind("assignment").any(|a| {
+        let r = a.range();
+        if r.start < within.start || r.end > before {
+            return false;
+        }
+        let (Some(left), Some(right)) = (a.field_of("left"), a.field_of("right")) else {
+            return false;
+        };
+        if !matches!(left.kind().as_ref(), "pattern_list" | "tuple_pattern")
+            || right.kind() != "call"
+        {
+            return false;
+        }
+        let names: Vec<String> = left
+            .named_children()
+            .filter(|n| n.kind() == "identifier")
+            .map(|n| n.text().to_string())
+            .collect();
+        names.iter().any(|n| n == culprit)
+            && names.iter().filter(|n| *n != culprit).any(|other| {
+                passed.iter().any(|p| {
+                    p.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .any(|w| w == other)
+                })
+            })
+    })
 }
 
 fn short(s: &str) -> String {
