@@ -122,6 +122,21 @@ fn py_service_path(rel: &str) -> bool {
     FILES.contains(&file) || segments.iter().any(|s| DIRS.contains(s))
 }
 
+/// Is `node` inside a function that sets logging up (`setup_tracing`,
+/// `init_logging`, `configureLogger`)? Until it is done, printing is the
+/// only way to report a problem with it.
+fn in_logging_setup(node: &super::localflow::N<'_>) -> bool {
+    node.ancestors()
+        .filter(super::localflow::is_scope)
+        .filter_map(|f| f.field_of("name"))
+        .any(|name| {
+            let lower = name.text().to_ascii_lowercase();
+            ["tracing", "logging", "logger", "subscriber"]
+                .iter()
+                .any(|w| lower.contains(w))
+        })
+}
+
 impl Check for PrintLogging {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let (Some(tree), Some(nodes)) = (file.code(), file.nodes()) else {
@@ -159,6 +174,7 @@ impl Check for PrintLogging {
                     let to_file = args.contains("file=") && !args.contains("file=sys.std");
                     if to_file
                         || py_in_main_guard(&node)
+                        || in_logging_setup(&node)
                         || line_suppressed(&file.text, node.range().start, &["T201", "T20"])
                     {
                         continue;
@@ -210,7 +226,8 @@ impl Check for PrintLogging {
                     if !matches!(
                         method,
                         "log" | "info" | "warn" | "error" | "debug" | "trace"
-                    ) {
+                    ) || in_logging_setup(&node)
+                    {
                         continue;
                     }
                     out.push(Hit::new(
@@ -241,7 +258,7 @@ impl Check for PrintLogging {
                         "println" | "eprintln" | "print" | "eprint" => service,
                         _ => false,
                     };
-                    if !wanted || rust_in_test(&node) {
+                    if !wanted || rust_in_test(&node) || in_logging_setup(&node) {
                         continue;
                     }
                     out.push(Hit::new(
