@@ -381,7 +381,7 @@ category = "reliability"
 severity = "low"
 confidence = "high"
 cwe = []
-languages = ["python"]
+languages = ["python", "rust"]
 message = "timeout of $SECS seconds"
 why = "A literal timeout is easy to get wrong."
 fix = "Read it from settings."
@@ -395,11 +395,12 @@ any = [
 [utils.zero]
 regex = '^0+(\.0+)?$'
 
-# Written for another language: never compiled for Python, never referenced.
+# Written for Rust: compiled for the Rust matcher that uses it, never as Python.
 [utils.rust-only]
 pattern = "let $X: u64 = $V;"
 
 [[match]]
+languages = ["python"]
 [match.rule]
 matches = "http-call"
 [match.constraints.SECS]
@@ -414,6 +415,12 @@ when.SECS = { regex = '^[1-9]$' }
 when = { SECS = { regex = '^\d{3,}$' }, URL = { regex = 'internal' } }
 severity = "medium"
 message = "timeout of $SECS seconds to an internal service"
+
+[[match]]
+languages = ["rust"]
+message = "timeout of $V seconds"
+[match.rule]
+matches = "rust-only"
 
 [[example]]
 language = "python"
