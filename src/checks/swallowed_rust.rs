@@ -203,6 +203,7 @@ pub(super) fn rust_unwrap(call: &Node<'_>, out: &mut Vec<Hit>) {
         return;
     };
     if infallible_receiver(&receiver)
+        || method == "expect" && states_an_invariant(call)
         || in_static_init(call)
         || rust_in_test(call)
         || rust_in_main(call)
@@ -301,6 +302,37 @@ fn constant(node: &Node<'_>) -> bool {
         "identifier" | "scoped_identifier" => is_constant_name(&node.text()),
         _ => false,
     }
+}
+
+/// `.expect("BUG: the extension was not added")`, `.expect("can never
+/// fail")`: the message says the value cannot be an error, so a failure is
+/// a bug found in testing, not an error to handle. `.expect("Error
+/// connecting to Redis")` describes a failure that can happen, and stays
+/// reported; so does the documentation's style of naming the precondition
+/// (`.expect("DATABASE_URL should be set")`, `.expect("creating an index
+/// should succeed")`), used as often for a database call that can fail.
+fn states_an_invariant(call: &Node<'_>) -> bool {
+    let Some(message) = call
+        .field_of("arguments")
+        .and_then(|a| a.named_children().next())
+        .filter(|m| matches!(m.kind().as_ref(), "string_literal" | "raw_string_literal"))
+    else {
+        return false;
+    };
+    let text = message.text().to_ascii_lowercase();
+    [
+        "bug",
+        "never",
+        "cannot fail",
+        "can't fail",
+        "can not fail",
+        "infallible",
+        "invariant",
+        "unreachable",
+        "guaranteed",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
 }
 
 fn in_static_init(node: &Node<'_>) -> bool {
