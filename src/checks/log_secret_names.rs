@@ -215,7 +215,19 @@ pub fn harmless_value(text: &str) -> bool {
         .find(|s| !s.is_empty())
         .unwrap_or("")
         .to_ascii_lowercase();
-    last == "id"
+    // `"failed to refresh token: {}", err`: the error, not the token.
+    let first = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|s| !s.is_empty())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let error = matches!(
+        first.as_str(),
+        "e" | "err" | "error" | "ex" | "exc" | "exception"
+    ) || first.ends_with("_err")
+        || first.ends_with("_error");
+    error
+        || last == "id"
         || [
             "_id", "name", "email", "user", "username", "count", "len", "type", "url", "path",
         ]
@@ -242,6 +254,12 @@ mod tests {
         assert_eq!(revealing_placeholder("\"key for %s: api key %s\""), Some(1));
         assert!(harmless_value("client.token_id"));
         assert!(!harmless_value("new"));
+        assert!(
+            harmless_value("err")
+                && harmless_value("e.to_string()")
+                && harmless_value("refresh_error")
+        );
+        assert!(!harmless_value("errand") && !harmless_value("refresh_token"));
         assert!(secret_name("db_password"));
         assert!(!secret_name("cache_key"));
         assert!(!secret_name("max_tokens"));

@@ -96,6 +96,15 @@ pub fn is_secret_name(name: &str) -> bool {
         "tokenlimit",
         "tokensper",
         "tokenusage",
+        // Language-model usage counters: `tokens_used`, `completion_tokens`.
+        "tokensused",
+        "usedtoken",
+        "completiontoken",
+        "totaltoken",
+        "inputtoken",
+        "outputtoken",
+        "cachedtoken",
+        "reasoningtoken",
         "cachekey",
         "sortkey",
         "partitionkey",
@@ -438,6 +447,9 @@ mod tests {
             "TOKEN_ALPHABET",
             "AUTOCONFIG_TOKEN_PREFIX_V1",
             "API_KEY_HEADER_2",
+            "tokens_used",
+            "completion_tokens",
+            "totalTokens",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
