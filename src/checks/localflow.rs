@@ -256,6 +256,9 @@ pub fn reaching_writes<'r>(at: &N<'r>, name: &str) -> Vec<Write<'r>> {
 /// Is `name` a parameter of the function around `at` declared with a type
 /// that cannot carry text (`limit: int`, `id: i64`, `page: number`, UUIDs)?
 pub fn typed_as_number(at: &N<'_>, name: &str) -> bool {
+    if enumerate_index(at, name) {
+        return true;
+    }
     let Some(params) = scope_of(at).and_then(|f| f.field_of("parameters")) else {
         return false;
     };
@@ -305,6 +308,35 @@ pub fn typed_as_number(at: &N<'_>, name: &str) -> bool {
         ))
     });
     found.unwrap_or(false)
+}
+
+/// Is `name` the counter of a loop around `at` over `enumerate`:
+/// `for (index, record) in records.into_iter().enumerate()` (Rust) or
+/// `for i, row in enumerate(rows)` (Python)? It is a number.
+fn enumerate_index(at: &N<'_>, name: &str) -> bool {
+    at.ancestors()
+        .take_while(|a| !is_scope(a))
+        .filter(|a| matches!(a.kind().as_ref(), "for_expression" | "for_statement"))
+        .any(|l| {
+            let (pattern, value) = match l.kind().as_ref() {
+                "for_expression" => (l.field_of("pattern"), l.field_of("value")),
+                _ => (l.field_of("left"), l.field_of("right")),
+            };
+            let (Some(pattern), Some(value)) = (pattern, value) else {
+                return false;
+            };
+            let first = pattern.named_children().next();
+            let counter = matches!(
+                pattern.kind().as_ref(),
+                "tuple_pattern" | "pattern_list" | "tuple"
+            ) && first.is_some_and(|f| f.kind() == "identifier" && f.text() == name);
+            let enumerates = value.kind().contains("call")
+                && value.field_of("function").is_some_and(|f| {
+                    let t = f.text();
+                    t == "enumerate" || t.ends_with(".enumerate")
+                });
+            counter && enumerates
+        })
 }
 
 /// `UPPER_CASE` names are constants by convention.

@@ -197,6 +197,11 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                     })
                 || last == "join" && joined_literals(&e, depth)
         }
+        // `format!("sp_{}", index)` of literals and numbers only.
+        "macro_invocation" => {
+            e.field_of("macro").is_some_and(|m| m.text() == "format")
+                && format_macro(&e, depth + 1).is_none()
+        }
         "conditional_expression" => {
             let parts: Vec<_> = e.named_children().collect();
             parts.len() == 3 && literalish(&parts[0], depth + 1) && literalish(&parts[2], depth + 1)
