@@ -145,7 +145,7 @@ pub fn discover_and_load(
     let discovered = discover_files(args, settings)?;
     let langs = discovered.code_languages();
     // The rules compile in parallel, on no more threads than the scan uses.
-    let registry = worker_pool(args)?.install(|| settings.load_registry(args, Some(&langs)))?;
+    let registry = worker_pool(args)?.install(|| settings.load_registry(args, &langs))?;
     Ok((discovered, registry))
 }
 

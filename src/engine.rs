@@ -269,7 +269,7 @@ fn check_bytes(
 }
 
 /// Parse `text` as the check stage does: a test file that no rule could
-/// report in from its tree stays unparsed ([`needs_tree`]).
+/// report in from its tree stays unparsed ([`needs_tree_gated`]).
 pub fn parse_for(
     registry: &Registry,
     language: Language,
@@ -296,19 +296,21 @@ fn parse_gated(
     (file, gates)
 }
 
-/// Must this file be parsed? Every file is, except a test file of a code
-/// language in which nothing that reads a tree could report: no matcher or
-/// check of a rule that reports in tests has its words in the file, and no
-/// suppression comment needs auditing. Test files are most of many
-/// repositories' code and few rules report in them, so this skips most
-/// of their parsing; metrics and facts from code describe source files
-/// only, so they do not depend on it.
+/// [`needs_tree_gated`]'s verdict alone.
 #[cfg(test)]
 fn needs_tree(registry: &Registry, language: Language, rel_path: &str, text: &str) -> bool {
     needs_tree_gated(registry, language, rel_path, text).0
 }
 
-/// [`needs_tree`], with the literal scan it did to decide, if any.
+/// Must this file be parsed? Also returns the literal scan done to decide,
+/// if one was, for the check stage to reuse. Every file is parsed, except a
+/// test file of a code language in which nothing that reads a tree could
+/// report: no matcher or
+/// check of a rule that reports in tests has its words in the file, and no
+/// suppression comment needs auditing. Test files are most of many
+/// repositories' code and few rules report in them, so this skips most
+/// of their parsing; metrics and facts from code describe source files
+/// only, so they do not depend on it.
 fn needs_tree_gated<'r>(
     registry: &'r Registry,
     language: Language,

@@ -286,19 +286,15 @@ impl Settings {
         dirs
     }
 
-    /// Load the rules and check the configuration's rule ids against them;
-    /// with `code_languages`, the built-in rules are compiled for those only
-    /// ([`Registry::load_for`]).
+    /// Load the rules, the built-in ones compiled for `code_languages`
+    /// only ([`Registry::load_for`]), and check the configuration's rule ids
+    /// against them.
     pub fn load_registry(
         &self,
         args: &ScanArgs,
-        code_languages: Option<&[crate::lang::Language]>,
+        code_languages: &[crate::lang::Language],
     ) -> miette::Result<Registry> {
-        let dirs = self.rule_dirs(args);
-        let registry = match code_languages {
-            Some(langs) => Registry::load_for(&dirs, langs)?,
-            None => Registry::load(&dirs)?,
-        };
+        let registry = Registry::load_for(&self.rule_dirs(args), code_languages)?;
         self.check_rules(&registry)?;
         Ok(registry)
     }

@@ -328,6 +328,8 @@ fn write_replacing(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::Skipped;
+    use crate::lang::Language;
 
     #[test]
     fn relative_paths_between_folders() {
@@ -340,8 +342,6 @@ mod tests {
         );
         assert_eq!(rel("/w/cache", "/w/cache"), ".");
     }
-    use crate::discover::Skipped;
-    use crate::lang::Language;
 
     fn source(rel_path: &str) -> SourceFile {
         SourceFile {

@@ -193,7 +193,8 @@ pub fn is_secret_name(name: &str) -> bool {
     const STATUS_WORDS: &[&str] = &["invalid", "missing", "found", "label"];
     // `TOKEN_PREFIX_V1`, `SECRET_NAME_2`: a version ends the name, the word
     // before it says what it holds.
-    let mut words = ident_words(name);
+    let all_words = ident_words(name);
+    let mut words = all_words.clone();
     while words.len() > 1
         && words.last().is_some_and(|w| {
             let digits = w.strip_prefix('v').unwrap_or(w);
@@ -204,9 +205,7 @@ pub fn is_secret_name(name: &str) -> bool {
     }
     let unversioned = words.concat();
     yes && !NO.iter().any(|w| unversioned.ends_with(w))
-        && !ident_words(name)
-            .iter()
-            .any(|w| STATUS_WORDS.contains(&w.as_str()))
+        && !all_words.iter().any(|w| STATUS_WORDS.contains(&w.as_str()))
         && !["public", "reactapp", "vite", "gatsby", "expopublic"]
             .iter()
             .any(|p| compact.starts_with(p))

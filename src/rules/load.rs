@@ -338,37 +338,31 @@ fn check_all_used(
 /// Which utility of `utils` fails to compile for `sg`: one that fails on
 /// its own while every utility it refers to compiles.
 fn broken_util(utils: &Utils, sg: SupportLang) -> Option<String> {
-    let compiles = |name: &String| {
-        let Some(rule) = utils.get(name) else {
-            return true;
-        };
-        let root = serde_json::to_value(rule).unwrap_or_default();
-        let mut deps = used_utils(vec![root], utils);
-        deps.remove(name);
-        let core = SerializableRuleCore {
-            rule: rule.clone(),
-            constraints: None,
-            utils: Some(deps),
-            transform: None,
-        };
-        core.get_matcher(DeserializeEnv::new(sg)).is_ok()
-    };
     let mut names: Vec<&String> = utils.keys().collect();
     names.sort();
-    let failing: Vec<&String> = names.into_iter().filter(|n| !compiles(n)).collect();
+    // Each utility, with the utilities it refers to (itself left out).
+    let with_deps = names.into_iter().filter_map(|name| {
+        let rule = utils.get(name)?;
+        let mut deps = used_utils(vec![serde_json::to_value(rule).unwrap_or_default()], utils);
+        deps.remove(name);
+        Some((name, rule, deps))
+    });
+    let failing: Vec<(&String, Utils)> = with_deps
+        .filter(|(_, rule, deps)| {
+            let core = SerializableRuleCore {
+                rule: (*rule).clone(),
+                constraints: None,
+                utils: Some(deps.clone()),
+                transform: None,
+            };
+            core.get_matcher(DeserializeEnv::new(sg)).is_err()
+        })
+        .map(|(name, _, deps)| (name, deps))
+        .collect();
     failing
         .iter()
-        .find(|name| {
-            let Some(rule) = utils.get(**name) else {
-                return false;
-            };
-            let root = serde_json::to_value(rule).unwrap_or_default();
-            let deps = used_utils(vec![root], utils);
-            !failing
-                .iter()
-                .any(|f| *f != **name && deps.contains_key(*f))
-        })
-        .map(|n| (*n).clone())
+        .find(|(_, deps)| !failing.iter().any(|(other, _)| deps.contains_key(*other)))
+        .map(|(name, _)| (*name).clone())
 }
 
 /// Where utility `name` is defined: its `[utils.NAME]` (or
