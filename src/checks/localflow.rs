@@ -225,21 +225,25 @@ fn own_nodes<'r>(scope: &N<'r>, classes: bool, mut visit: impl FnMut(&N<'r>) -> 
 /// Writes that may define `name` where `at` uses it: from the last plain
 /// assignment whose block also holds the use (appends included), or every
 /// earlier write when the last assignments sit in branches. Looks in the
-/// enclosing function first, then at module level.
+/// enclosing function first, then in the functions around it (a closure's
+/// captured variables), then at module level.
 pub fn reaching_writes<'r>(at: &N<'r>, name: &str) -> Vec<Write<'r>> {
     let pos = at.range().start;
-    let mut scopes: Vec<(N<'r>, usize)> = Vec::new();
-    let root = at.ancestors().last();
-    match scope_of(at) {
-        Some(s) => {
-            scopes.push((s, pos));
-            scopes.extend(root.map(|r| (r, usize::MAX)));
-        }
-        None => scopes.extend(root.map(|r| (r, pos))),
-    }
+    let ancestors: Vec<N<'r>> = at.ancestors().collect();
+    let mut scopes: Vec<(N<'r>, usize)> = ancestors
+        .iter()
+        .filter(|a| is_scope(a))
+        .map(|s| (s.clone(), pos))
+        .collect();
+    let module_before = if scopes.is_empty() { pos } else { usize::MAX };
+    scopes.extend(ancestors.last().map(|r| (r.clone(), module_before)));
     for (scope, before) in scopes {
         let writes = writes_before(&scope, name, before);
         if writes.is_empty() {
+            // A parameter of this function hides the outer name.
+            if is_scope(&scope) && has_parameter(&scope, name) {
+                break;
+            }
             continue;
         }
         let dominating = writes
@@ -251,6 +255,18 @@ pub fn reaching_writes<'r>(at: &N<'r>, name: &str) -> Vec<Write<'r>> {
         };
     }
     Vec::new()
+}
+
+/// Does `function` take a parameter called `name`?
+fn has_parameter(function: &N<'_>, name: &str) -> bool {
+    function
+        .field_of("parameters")
+        .or_else(|| function.field_of("parameter"))
+        .is_some_and(|p| {
+            p.text()
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .any(|w| w == name)
+        })
 }
 
 /// Is `name` a parameter of the function around `at` declared with a type
@@ -278,36 +294,40 @@ pub fn typed_as_number(at: &N<'_>, name: &str) -> bool {
                 )
             })
         })?;
-        let t = ty.text().trim_start_matches(':').trim().to_string();
-        Some(matches!(
-            t.as_str(),
-            "int"
-                | "float"
-                | "bool"
-                | "number"
-                | "boolean"
-                | "bigint"
-                | "i8"
-                | "i16"
-                | "i32"
-                | "i64"
-                | "i128"
-                | "isize"
-                | "u8"
-                | "u16"
-                | "u32"
-                | "u64"
-                | "u128"
-                | "usize"
-                | "f32"
-                | "f64"
-                | "UUID"
-                | "uuid.UUID"
-                | "Uuid"
-                | "uuid::Uuid"
-        ))
+        Some(is_number_type(ty.text().trim_start_matches(':').trim()))
     });
     found.unwrap_or(false)
+}
+
+/// Does a value of type `t` (as written) hold a number (or an id) only?
+pub fn is_number_type(t: &str) -> bool {
+    matches!(
+        t,
+        "int"
+            | "float"
+            | "bool"
+            | "number"
+            | "boolean"
+            | "bigint"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
+            | "UUID"
+            | "uuid.UUID"
+            | "Uuid"
+            | "uuid::Uuid"
+    )
 }
 
 /// Is `name` the counter of a loop around `at` over `enumerate`:

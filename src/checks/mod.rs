@@ -46,6 +46,7 @@ pub mod secret_values;
 pub mod servicectx;
 pub mod settings_flags;
 pub mod sql_injection;
+mod sql_names;
 pub mod sqlbuild;
 pub mod swallowed_exception;
 pub mod swallowed_rust;

@@ -4,7 +4,7 @@
 //! formatting or `+` concatenation — directly or through local variables
 //! assigned earlier in the same function.
 
-use super::localflow::{is_constant_name, reaching_writes, typed_as_number, N};
+use super::localflow::{is_constant_name, is_number_type, reaching_writes, typed_as_number, N};
 use crate::parse::fields::FieldOf;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -15,6 +15,10 @@ pub struct Built {
     pub how: &'static str,
     /// The first non-literal piece, as written.
     pub culprit: String,
+    /// Every non-literal piece interpolated into the text, the culprit
+    /// first; only the culprit when the pieces are not told apart
+    /// (concatenation, appends).
+    pub pieces: Vec<String>,
     /// The local variable the sink received, if not the expression itself.
     pub via: Option<String>,
     /// Literal text seen along the way (for telling SQL from other strings).
@@ -174,6 +178,7 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             // Table names from the models: Django `_meta.db_table`,
             // SQLAlchemy `Model.__tablename__` / `Model.__table__.name`.
             is_constant_name(&text)
+                || enum_member_value(&e, &text)
                 || text.contains("db_table")
                 || text.contains("_meta.")
                 || text.ends_with(".__tablename__")
@@ -197,6 +202,10 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                     })
                 || last == "join" && joined_literals(&e, depth)
         }
+        // Rust `cfg.page_size as u32`: a number.
+        "type_cast_expression" => e
+            .field_of("type")
+            .is_some_and(|t| is_number_type(&t.text())),
         // `format!("sp_{}", index)` of literals and numbers only.
         "macro_invocation" => {
             e.field_of("macro").is_some_and(|m| m.text() == "format")
@@ -228,6 +237,23 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             .all(|c| literalish(&c, depth + 1)),
         _ => false,
     }
+}
+
+/// `self.value` / `self.name` in a method of a Python `Enum` subclass: one
+/// of the class's own constants.
+fn enum_member_value(e: &N<'_>, text: &str) -> bool {
+    matches!(text, "self.value" | "self.name")
+        && e.ancestors()
+            .find(|a| a.kind() == "class_definition")
+            .and_then(|c| c.field_of("superclasses"))
+            .is_some_and(|bases| {
+                bases.named_children().any(|b| {
+                    b.text()
+                        .rsplit('.')
+                        .next()
+                        .is_some_and(|n| n.ends_with("Enum"))
+                })
+            })
 }
 
 /// `" AND ".join(conditions)` / `conditions.join(" AND ")` where every
@@ -290,24 +316,32 @@ fn joined_literals(call: &N<'_>, depth: usize) -> bool {
     })
 }
 
-/// The first non-literal piece of `e` (an element of a tuple, an argument).
-fn culprit(e: &N<'_>) -> String {
+/// The non-literal pieces of `e` (elements of a tuple, arguments), or `e`
+/// itself when every piece looks literal on its own.
+fn culprits(e: &N<'_>) -> Vec<String> {
     let e = unwrap(e.clone());
     let pieces: Vec<N<'_>> = match e.kind().as_ref() {
         "tuple" | "list" | "array" | "dictionary" | "expression_list" | "argument_list"
         | "arguments" => e.named_children().collect(),
         _ => vec![e.clone()],
     };
-    let first = pieces
-        .iter()
-        .find(|p| !literalish(p, 0))
-        .cloned()
-        .unwrap_or(e);
-    let first = match first.kind().as_ref() {
-        "keyword_argument" | "pair" => first.field_of("value").unwrap_or(first),
-        _ => first,
+    let text = |p: N<'_>| {
+        let p = match p.kind().as_ref() {
+            "keyword_argument" | "pair" => p.field_of("value").unwrap_or(p),
+            _ => p,
+        };
+        unwrap(p).text().to_string()
     };
-    unwrap(first).text().to_string()
+    let bad: Vec<String> = pieces
+        .into_iter()
+        .filter(|p| !literalish(p, 0))
+        .map(text)
+        .collect();
+    if bad.is_empty() {
+        vec![text(e)]
+    } else {
+        bad
+    }
 }
 
 /// `+` chains, flattened left to right.
@@ -327,9 +361,15 @@ fn flatten_plus<'r>(e: &N<'r>, out: &mut Vec<N<'r>>) {
 }
 
 fn built_at(how: &'static str, culprit: String, text: String) -> Option<Built> {
+    built_from(how, vec![culprit], text)
+}
+
+/// [`built_at`] with every non-literal piece; `None` when there is none.
+fn built_from(how: &'static str, pieces: Vec<String>, text: String) -> Option<Built> {
     Some(Built {
         how,
-        culprit,
+        culprit: pieces.first()?.clone(),
+        pieces,
         via: None,
         text,
     })
@@ -348,12 +388,10 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
                 .children()
                 .filter(|c| c.kind() == "interpolation")
                 .filter_map(|i| i.field_of("expression"))
-                .find(|x| !literalish(x, depth + 1))?;
-            built_at(
-                "with an f-string interpolating",
-                bad.text().to_string(),
-                text,
-            )
+                .filter(|x| !literalish(x, depth + 1))
+                .map(|x| x.text().to_string())
+                .collect();
+            built_from("with an f-string interpolating", bad, text)
         }
         "concatenated_string" => {
             e.named_children()
@@ -368,12 +406,10 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
                 .children()
                 .filter(|c| c.kind() == "template_substitution")
                 .filter_map(|s| s.named_children().next())
-                .find(|x| !literalish(x, depth + 1))?;
-            built_at(
-                "with a template literal interpolating",
-                bad.text().to_string(),
-                text,
-            )
+                .filter(|x| !literalish(x, depth + 1))
+                .map(|x| x.text().to_string())
+                .collect();
+            built_from("with a template literal interpolating", bad, text)
         }
         "binary_operator" if op(&e) == "%" => {
             let left = e.field_of("left")?;
@@ -382,7 +418,7 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
                 return None;
             }
             let fmt = literal_text(&left, depth + 1).unwrap_or_default();
-            built_at("with `%` formatting of", culprit(&right), fmt)
+            built_from("with `%` formatting of", culprits(&right), fmt)
         }
         "binary_operator" | "binary_expression" if op(&e) == "+" => {
             let mut pieces = Vec::new();
@@ -428,7 +464,7 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
             if literalish(&args, depth + 1) {
                 return None;
             }
-            built_at("with `.format()` interpolating", culprit(&args), fmt)
+            built_from("with `.format()` interpolating", culprits(&args), fmt)
         }
         "macro_invocation" => format_macro(&e, depth),
         "conditional_expression" => e
@@ -451,9 +487,11 @@ pub fn built(e: &N<'_>, depth: usize) -> Option<Built> {
                     return Some(b);
                 }
                 if w.appended && !literalish(&w.value, depth + 1) {
+                    let culprit = unwrap(w.value.clone()).text().to_string();
                     return Some(Built {
                         how: "by concatenating",
-                        culprit: unwrap(w.value.clone()).text().to_string(),
+                        pieces: vec![culprit.clone()],
+                        culprit,
                         via: Some(name),
                         text: all,
                     });
@@ -491,13 +529,15 @@ fn format_macro(e: &N<'_>, depth: usize) -> Option<Built> {
         false
     };
     let unescaped = fmt.replace("{{", "").replace("}}", "");
-    for cap in FORMAT_NAME.captures_iter(&unescaped) {
-        let n = cap.get(1).map_or("", |m| m.as_str());
-        if !NUMBER.is_match(n) && !arg_ok(n) {
-            return built_at("with `format!` interpolating", n.to_string(), fmt.clone());
-        }
-    }
-    let args = super::rust_macro::args_after(&tt, &lit)?;
+    let mut bad: Vec<String> = FORMAT_NAME
+        .captures_iter(&unescaped)
+        .map(|cap| cap.get(1).map_or("", |m| m.as_str()))
+        .filter(|n| !NUMBER.is_match(n) && !arg_ok(n))
+        .map(str::to_string)
+        .collect();
+    let Some(args) = super::rust_macro::args_after(&tt, &lit) else {
+        return built_from("with `format!` interpolating", bad, fmt);
+    };
     for arg in args.iter().map(String::as_str) {
         let value = match arg.split_once('=') {
             Some((k, v))
@@ -511,8 +551,8 @@ fn format_macro(e: &N<'_>, depth: usize) -> Option<Built> {
             _ => arg,
         };
         if !arg_ok(value) {
-            return built_at("with `format!` interpolating", value.to_string(), fmt);
+            bad.push(value.to_string());
         }
     }
-    None
+    built_from("with `format!` interpolating", bad, fmt)
 }
