@@ -12,7 +12,7 @@ use crate::lang::Language;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use regex::Regex;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 pub struct LeakedCredential;
 
@@ -68,10 +68,66 @@ impl Check for LeakedCredential {
     }
 }
 
+/// Lines above a value where the pattern it illustrates may stand.
+const PATTERN_LINES_ABOVE: usize = 4;
+
+/// A quoted string literal, raw (`r"..."`, `r#"..."#`) or not, or a
+/// JavaScript regular expression literal (`/ghp_[0-9a-z]{36}/`).
+static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"r(#*)"([^"]*)"|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|/((?:[^/\\\n]|\\.)+)/"#,
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// Is the token at `range` an example in a detector's pattern table: a
+/// regular expression written just above it, or on its line, matches it
+/// whole (`("GitHub PAT", "ghp_[a-zA-Z0-9]{36}", "ghp_...")`)?
+fn beside_its_pattern(text: &str, range: std::ops::Range<usize>) -> bool {
+    let Some(token) = text.get(range.clone()) else {
+        return false;
+    };
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let from = text[..line_start]
+        .match_indices('\n')
+        .rev()
+        .nth(PATTERN_LINES_ABOVE)
+        .map_or(0, |(i, _)| i + 1);
+    let line_end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i);
+    let window = &text[from..line_end];
+    QUOTED.captures_iter(window).any(|c| {
+        let Some(lit) = [2, 5, 3, 4].into_iter().find_map(|i| c.get(i)) else {
+            return false;
+        };
+        let raw = c.get(2).or_else(|| c.get(5)).is_some();
+        let pattern = lit.as_str();
+        // A pattern has a class or a repetition; the token itself has neither.
+        if !pattern.contains('[') && !pattern.contains('{') || pattern == token {
+            return false;
+        }
+        let unescaped;
+        let pattern = if raw {
+            pattern
+        } else {
+            unescaped = pattern.replace("\\\\", "\\");
+            &unescaped
+        };
+        regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+            .size_limit(1 << 20)
+            .build()
+            .is_ok_and(|re| re.is_match(token))
+    })
+}
+
 impl LeakedCredential {
     fn find(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let text = &file.text;
         for f in tokens::find_all(text) {
+            if beside_its_pattern(text, f.range.clone()) {
+                continue;
+            }
             let sev = if f.critical {
                 Severity::Critical
             } else {

@@ -192,6 +192,9 @@ fn is_documentation_value(secret: &str) -> bool {
     lower.contains("example")
         || lower.contains("xxxx")
         || lower.contains("0000000000")
+        // Counting up: `sk_test_1234567890abcdefghijklmnop`.
+        || lower.contains("1234567890")
+        || lower.contains("abcdefghij")
         || secret.ends_with("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
         || super::names::entropy(secret) < 2.5
 }
