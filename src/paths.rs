@@ -43,6 +43,9 @@ pub fn is_test_path(rel: &str) -> bool {
             "test-helpers",
             "test_support",
             "test-support",
+            "testkit",
+            "test-kit",
+            "test_kit",
         ]
         .iter()
         .any(|suffix| s.ends_with(suffix))

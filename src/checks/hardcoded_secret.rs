@@ -11,7 +11,7 @@
 //! a known token format are left to `leaked-credential`.
 
 use super::names::{self, SecretValue};
-use super::secret_values::{code_value_is_secret, credential_like, is_key_only};
+use super::secret_values::{code_value_is_secret, credential_like, echoes_name, is_key_only};
 use super::servicectx::{gitleaks_allowed, line_suppressed, HARDCODED_PASSWORD_CODES};
 use super::{secret_code, secret_config, secret_usage, tokens, Check, Hit};
 use crate::parse::ParsedFile;
@@ -167,6 +167,11 @@ fn classify(file: &ParsedFile) -> Vec<(SecretValue, Hit)> {
             && value.chars().all(|ch| ch.is_ascii_alphabetic())
         {
             class = SecretValue::Ignore;
+        }
+        // `ACCESS_TOKEN_SECRET: access_token_secret` in a compose file or
+        // an env file: a stand-in for the value a deployment sets.
+        if class == SecretValue::Literal && !code && echoes_name(&c.name, value) {
+            class = SecretValue::Placeholder;
         }
         let strict = example || matches!(c.place, Place::Config);
         let config_ok = c.place == Place::Config && !example && credential_like(&c.name, value);

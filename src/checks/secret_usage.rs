@@ -5,6 +5,7 @@
 
 use super::hardcoded_secret::{Candidate, Place};
 use super::secret_code::literal_range;
+use crate::lang::Language;
 use crate::parse::fields::FieldOf;
 use crate::parse::ParsedFile;
 use aho_corasick::AhoCorasick;
@@ -19,7 +20,7 @@ pub fn url_credentials(file: &ParsedFile, out: &mut Vec<Candidate>) {
     let Some(re) = RE
         .get_or_init(|| {
             regex::Regex::new(
-                r#"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,20})://(?P<user>[^\s:@/'"`$<>{}]{1,64}):(?P<pw>[^\s:@/'"`$<>{}\[\]]{3,128})@[A-Za-z0-9_.-]+"#,
+                r#"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,20})://(?P<user>[^\s:@/'"`$<>{}]{1,64}):(?P<pw>[^\s:@/'"`$<>{}\[\]]{3,128})@(?P<host>[A-Za-z0-9_.-]+)"#,
             )
             .ok()
         })
@@ -35,6 +36,13 @@ pub fn url_credentials(file: &ParsedFile, out: &mut Vec<Candidate>) {
         let p = pw.as_str();
         let weak = ["password", "pass", "passwd", "pwd", "secret", "pw"];
         if p == user.as_str() || weak.contains(&p.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        // A CI job's throwaway database, started on the runner itself.
+        let local = c
+            .name("host")
+            .is_some_and(|h| matches!(h.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0"));
+        if local && file.language == Language::GithubActions {
             continue;
         }
         let line = file.lines.line_of(pw.start());

@@ -59,19 +59,46 @@ pub fn is_key_only(name: &str) -> bool {
 }
 
 /// Is `value` an identifier of two or more words that runs, word for word,
-/// inside `name`? `ApiKeyStoreKey = 'ApiKeyStore'` and `JWT_SECRET_ENV =
-/// "jwt-secret"` name the thing they key; a one-word value (`password =
-/// "pass"`) is not judged here.
+/// inside `name`, perhaps with a version after it? `ApiKeyStoreKey =
+/// 'ApiKeyStore'`, `JWT_SECRET_ENV = "jwt-secret"`, `ATTR_OAUTH2_CLIENT_SECRET
+/// = "oauth2_client_secret"` and `HMAC_KEY = "hmac-key-v2"` name the thing
+/// they key; a one-word value (`password = "pass"`) is not judged here.
 fn names_part_of(name: &str, value: &str) -> bool {
     if !value
         .chars()
-        .all(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '-' | '.'))
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     {
         return false;
     }
-    let words = ident_words(value);
+    let mut words = ident_words(value);
+    if words.len() > 2 && words.last().is_some_and(|w| is_version(w)) {
+        words.pop();
+    }
     let in_name = ident_words(name);
-    words.len() >= 2 && in_name.windows(words.len()).any(|w| w == words.as_slice())
+    words.len() >= 2
+        && words
+            .iter()
+            .all(|w| w.starts_with(|c: char| c.is_ascii_alphabetic()))
+        && in_name.windows(words.len()).any(|w| w == words.as_slice())
+}
+
+/// `v2`, `V10`.
+fn is_version(word: &str) -> bool {
+    word.strip_prefix(['v', 'V'])
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Does a config value repeat its key's last word in lower-case words
+/// (`ACCESS_TOKEN_SECRET: access_token_secret`, `TOKEN: chrome_token`)? It
+/// stands in for a value the deployment is to set.
+pub fn echoes_name(name: &str, value: &str) -> bool {
+    let words = ident_words(value);
+    let name_words = ident_words(name);
+    value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
+        && words.len() >= 2
+        && words.last().is_some_and(|w| name_words.last() == Some(w))
 }
 
 /// Syntax-highlighting rules (Ace, CodeMirror, Monaco) and design systems
@@ -153,8 +180,9 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
         "warn",
         "error",
     ];
-    // OIDs and version numbers: `1.2.840.113549.1.9.4`.
-    if v.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    // OIDs and version numbers: `1.2.840.113549.1.9.4`; URNs:
+    // `urn:ietf:params:oauth:token-type:access_token`.
+    if v.chars().all(|c| c.is_ascii_digit() || c == '.') || lower.starts_with("urn:") {
         return false;
     }
     if WORDS.contains(&lower.as_str()) {
@@ -165,9 +193,13 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     let is_env_name = v.contains('_')
         && v.chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    // Words may carry digits (`es256_private_key_der`), not be numbers.
     let is_snake = v.contains(['_', '.'])
-        && v.chars()
-            .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.');
+        && v.split(['_', '.']).filter(|w| !w.is_empty()).all(|w| {
+            w.starts_with(|c: char| c.is_ascii_lowercase())
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
     // Message ids: `changePassword: 'label.change-password'`.
     let is_message_id = v.contains('.')
         && v.split('.').all(|seg| {
