@@ -6,8 +6,8 @@
 //! signal (a server framework, ORM or logger import, or a server folder).
 
 use super::servicectx::{
-    has_shebang, is_cli_path, line_suppressed, py_in_main_guard, rust_defines_main, rust_in_test,
-    rust_non_service_path, rust_service_signal,
+    has_shebang, is_cli_path, line_suppressed, py_in_main_guard, rust_app_signal,
+    rust_defines_main, rust_in_test, rust_non_service_path, rust_service_signal,
 };
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -28,6 +28,23 @@ static PY_CLI: LazyLock<Regex> = LazyLock::new(|| {
         r"(?m)^\s*(import|from)\s+(argparse|click|typer|fire|docopt|optparse|rich\.console|tqdm)\b|\bsys\.argv\b",
     )
 });
+/// A Rust command-line program's argument parsing or terminal prompts:
+/// what it prints is its output.
+static RUST_CLI: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(clap|structopt|argh|dialoguer|inquire|indicatif)::|\buse\s+(clap|structopt|argh|dialoguer|inquire|indicatif)\b|#\[derive\([^)]*\b(Parser|Subcommand)\b|\bstd::env::args\(",
+    )
+});
+
+/// `src/command/`, `src/commands/`, `src/cmd/`: a Rust binary's subcommands.
+fn rust_subcommand_path(rel: &str) -> bool {
+    rel.to_ascii_lowercase()
+        .split('/')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| w[0] == "src" && matches!(w[1], "command" | "commands" | "cmd"))
+}
+
 static PY_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?m)^\s*(import|from)\s+(fastapi|flask|django|starlette|aiohttp|sanic|tornado|celery|rest_framework|falcon|bottle|quart|litestar|grpc|kafka|aiokafka|pika|dramatiq|rq|sqlalchemy|uvicorn|gunicorn|channels|ninja|strawberry|graphene)\b",
@@ -240,6 +257,9 @@ impl Check for PrintLogging {
                 let printing = file.text.contains("print") || file.text.contains("dbg");
                 if !printing
                     || rust_non_service_path(rel)
+                    || rust_subcommand_path(rel)
+                    // A server that also parses its arguments is still a server.
+                    || RUST_CLI.is_match(&file.text) && !rust_app_signal(&file.text)
                     || rust_defines_main(&tree.root())
                     || file.text.contains("clippy::print_stdout")
                     || file.text.contains("clippy::print_stderr")
