@@ -56,7 +56,17 @@ pub fn is_test_path(rel: &str) -> bool {
     if parent.ends_with("migrations") {
         return false;
     }
-    file.starts_with("test_")
+    // The settings a test run uses: Django's `settings/ci.py`,
+    // `settings/testing.py`, `settings_test.py`, `ci_settings.py`.
+    let stem = file.strip_suffix(".py").unwrap_or("");
+    let test_settings = parent.ends_with("settings")
+        && matches!(stem, "ci" | "test" | "tests" | "testing")
+        || matches!(
+            stem,
+            "settings_ci" | "ci_settings" | "settings_test" | "settings_testing"
+        );
+    test_settings
+        || file.starts_with("test_")
         || file == "conftest.py"
         // Django's default test module, and a package's shared test base.
         || file == "tests.py"
@@ -113,6 +123,11 @@ mod tests {
         assert!(is_test_path("src/ledger/tests.rs"));
         assert!(is_test_path("unittests/scans/kubelinter/many.yaml"));
         assert!(is_test_path("crates/crates_io_test_utils/src/builders.rs"));
+        assert!(is_test_path("settings/ci.py"));
+        assert!(is_test_path("config/settings/testing.py"));
+        assert!(is_test_path("app/settings_ci.py"));
+        assert!(!is_test_path("settings/production.py"));
+        assert!(!is_test_path("ci.py"));
         assert!(is_test_path(".env.test") && !is_test_path(".env.production"));
         assert!(is_test_path("axum/src/test_helpers/mod.rs"));
         assert!(is_test_path("packages/checkout/src/test-utils/render.tsx"));
