@@ -34,7 +34,11 @@ pub(super) fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
         match t.kind().as_ref() {
             "identifier" | "field_identifier" => {
                 let text = t.text().to_string();
-                if !secret_name(&text) {
+                // `Attribute::PasswordImport`: a type or an enum variant
+                // names a kind of value, it holds none.
+                let camel = text.starts_with(|c: char| c.is_ascii_uppercase())
+                    && text.chars().any(|c| c.is_ascii_lowercase());
+                if camel || !secret_name(&text) {
                     continue;
                 }
                 let next = tokens
