@@ -28,6 +28,8 @@ pub fn is_test_path(rel: &str) -> bool {
                 | "__mocks__"
                 | "testdata"
                 | "e2e"
+                | "e2etests"
+                | "integrationtests"
                 // Cypress's end-to-end suite, its fixtures and its stack.
                 | "cypress"
         ) || [

@@ -8,6 +8,18 @@ use super::names::{is_secret_name, SECRET_WORDS};
 const STRONG_EXTRA: &[&str] = &["sessionkey", "bearer"];
 const SAFE_SUFFIX: &[&str] = &[
     "tokens",
+    // A token's claims and kind describe it: `token__issuer`, `token_type`.
+    "issuer",
+    "iss",
+    "subject",
+    "sub",
+    "audience",
+    "aud",
+    "scope",
+    "scopes",
+    "type",
+    "alg",
+    "algorithm",
     "changedat",
     "updatedat",
     "createdat",

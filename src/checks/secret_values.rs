@@ -188,6 +188,33 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     if WORDS.contains(&lower.as_str()) {
         return false;
     }
+    // One word that is the name's own last word: `'api-keys': 'keys'`. A
+    // key-only name keeps it (`JWT_SECRET = "secret"` signs with "secret").
+    if v.chars().all(|c| c.is_ascii_alphabetic())
+        && !is_key_only(name)
+        && !lower.starts_with("secret")
+        && ident_words(name).last().is_some_and(|w| *w == lower)
+    {
+        return false;
+    }
+    // A dotted import path to a class, as settings name one:
+    // `"token": "custom_auth.serializers.CustomTokenSerializer"`.
+    let segments: Vec<&str> = v.split('.').collect();
+    let import_path = segments.len() >= 2
+        && segments.iter().all(|s| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+        && segments[..segments.len() - 1]
+            .iter()
+            .all(|s| !s.chars().any(|c| c.is_ascii_uppercase()))
+        && segments.last().is_some_and(|s| {
+            s.starts_with(|c: char| c.is_ascii_uppercase())
+                && s.chars().any(|c| c.is_ascii_lowercase())
+        });
+    if import_path {
+        return false;
+    }
     // ENV_VAR_NAME, snake_case / camelCase / dotted identifiers.
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let is_env_name = v.contains('_')

@@ -194,6 +194,8 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                     // Rust durations and counts: numbers.
                     | "as_millis" | "as_secs" | "as_micros" | "as_nanos" | "count"
                     | "escape" | "escapeId" | "escape_string" | "quote_ident" | "quote_literal"
+                    // Django's `connection.ops.quote_name`.
+                    | "quote_name"
                     | "quote_identifier" | "Identifier"
             ) || PLACEHOLDERS.is_match(&text)
                 || matches!(last, "str" | "String" | "toString")
