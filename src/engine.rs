@@ -658,6 +658,7 @@ fn to_findings(
         .iter()
         .filter_map(|r| file.text.get(r.clone()))
         .collect();
+    let scrubber = redact::Scrubber::new(&secret_texts);
     let mut occurrences: HashMap<(usize, String), usize> = HashMap::new();
     let mut out = Vec::with_capacity(hits.len());
     for (ri, hit) in hits {
@@ -689,7 +690,7 @@ fn to_findings(
             column,
             end_line,
             end_column,
-            message: redact::scrub(&hit.message, &secret_texts),
+            message: scrubber.scrub(&hit.message),
             snippet: snippet(
                 text,
                 &file.lines,

@@ -2,6 +2,7 @@
 //! here before it reaches a report.
 
 use crate::parse::lines::floor_char_boundary;
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::ops::Range;
 
 /// How many leading characters of a secret may be shown: at most 4, and
@@ -57,15 +58,57 @@ pub fn mask_window(text: &str, window: Range<usize>, ranges: &[Range<usize>]) ->
     out
 }
 
-/// Replace every occurrence of each secret in `message` by its mask.
-pub fn scrub(message: &str, secrets: &[&str]) -> String {
-    let mut out = message.to_string();
-    for s in secrets {
-        if s.chars().count() >= 4 && out.contains(s) {
-            out = out.replace(s, &mask(s));
+/// Masks a file's secrets wherever they appear in a message. Built once
+/// per file: one search over each message, whatever the number of secrets
+/// (a fixture with thousands of tokens has thousands of findings).
+pub struct Scrubber {
+    finder: Option<AhoCorasick>,
+    masks: Vec<String>,
+}
+
+impl Scrubber {
+    /// Secrets shorter than 4 characters are left alone: too common a text.
+    pub fn new(secrets: &[&str]) -> Self {
+        let mut texts: Vec<&str> = secrets
+            .iter()
+            .copied()
+            .filter(|s| s.chars().count() >= 4)
+            .collect();
+        texts.sort_unstable();
+        texts.dedup();
+        let finder = if texts.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&texts)
+                .ok()
+        };
+        Self {
+            masks: texts.iter().map(|s| mask(s)).collect(),
+            finder,
         }
     }
-    out
+
+    /// `message` with every occurrence of a secret replaced by its mask.
+    pub fn scrub(&self, message: &str) -> String {
+        let Some(finder) = &self.finder else {
+            return message.to_string();
+        };
+        let mut out = String::with_capacity(message.len());
+        let mut pos = 0;
+        for m in finder.find_iter(message) {
+            out.push_str(message.get(pos..m.start()).unwrap_or(""));
+            out.push_str(
+                self.masks
+                    .get(m.pattern().as_usize())
+                    .map_or("", String::as_str),
+            );
+            pos = m.end();
+        }
+        out.push_str(message.get(pos..).unwrap_or(""));
+        out
+    }
 }
 
 #[cfg(test)]
@@ -89,9 +132,11 @@ mod tests {
             "A = 'supe************'"
         );
         assert_eq!(mask_window(text, 23..28, &[r]), "B = 1");
+        let scrubber = Scrubber::new(&["supersecretvalue", "supersecret", "abc"]);
         assert_eq!(
-            scrub("key supersecretvalue leaked", &["supersecretvalue"]),
-            "key supe************ leaked"
+            scrubber.scrub("key supersecretvalue leaked, supersecret too, abc kept"),
+            "key supe************ leaked, sup******** too, abc kept"
         );
+        assert_eq!(Scrubber::new(&[]).scrub("nothing"), "nothing");
     }
 }

@@ -206,3 +206,56 @@ fn rule_examples_mask_their_secrets() {
     }
     assert!(checked > 50, "only {checked} findings checked");
 }
+
+/// A file holding thousands of credentials (a scanner's fixture, a leaked
+/// dump) gives thousands of findings; each one's message and snippet are
+/// masked against every secret of the file.
+#[test]
+fn thousands_of_secrets_in_one_file_are_all_masked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let alphabet: Vec<char> = ('a'..='z').chain('A'..='Z').chain('0'..='9').collect();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        alphabet[(state % alphabet.len() as u64) as usize]
+    };
+    let tokens: Vec<String> = (0..2000)
+        .map(|_| {
+            let body: String = (0..24).map(|_| next()).collect();
+            format!("sk_live_{body}")
+        })
+        .collect();
+    let text: String = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("BILLING_KEY_{i} = \"{t}\"  # billing key {t}\n"))
+        .collect();
+    std::fs::create_dir_all(dir.path().join("billing")).expect("mkdir");
+    std::fs::write(dir.path().join("billing/keys.py"), text).expect("write");
+    let out = Command::cargo_bin("prodready")
+        .expect("binary builds")
+        .args(["scan", "--format", "json", "--fail-on", "none"])
+        .arg(dir.path())
+        .output()
+        .expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json report");
+    let findings = report["findings"].as_array().map_or(0, Vec::len);
+    assert!(findings >= tokens.len(), "{findings} findings");
+    // A mask keeps at most four characters, so no token's prefix survives,
+    // and every finding shows its line with the value masked.
+    assert!(!stdout.contains("sk_live_"), "a token leaked");
+    let masked = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| {
+            f["snippet"]
+                .as_str()
+                .is_some_and(|s| s.contains("\"sk_l****"))
+        })
+        .count();
+    assert_eq!(masked, findings);
+}

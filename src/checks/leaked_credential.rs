@@ -12,6 +12,7 @@ use crate::lang::Language;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
 pub struct LeakedCredential;
@@ -71,6 +72,9 @@ impl Check for LeakedCredential {
 /// Lines above a value where the pattern it illustrates may stand.
 const PATTERN_LINES_ABOVE: usize = 4;
 
+/// The longest literal tried as a token format's pattern.
+const MAX_PATTERN_LEN: usize = 200;
+
 /// A quoted string literal, raw (`r"..."`, `r#"..."#`) or not, or a
 /// JavaScript regular expression literal (`/ghp_[0-9a-z]{36}/`).
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
@@ -83,7 +87,11 @@ static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
 /// Is the token at `range` an example in a detector's pattern table: a
 /// regular expression written just above it, or on its line, matches it
 /// whole (`("GitHub PAT", "ghp_[a-zA-Z0-9]{36}", "ghp_...")`)?
-fn beside_its_pattern(text: &str, range: std::ops::Range<usize>) -> bool {
+fn beside_its_pattern(
+    text: &str,
+    range: std::ops::Range<usize>,
+    compiled: &mut HashMap<String, Option<Regex>>,
+) -> bool {
     let Some(token) = text.get(range.clone()) else {
         return false;
     };
@@ -104,7 +112,11 @@ fn beside_its_pattern(text: &str, range: std::ops::Range<usize>) -> bool {
         let raw = c.get(2).or_else(|| c.get(5)).is_some();
         let pattern = lit.as_str();
         // A pattern has a class or a repetition; the token itself has neither.
-        if !pattern.contains('[') && !pattern.contains('{') || pattern == token {
+        // Long literals are text, not a format's pattern: not compiled.
+        if !pattern.contains('[') && !pattern.contains('{')
+            || pattern == token
+            || pattern.len() > MAX_PATTERN_LEN
+        {
             return false;
         }
         let unescaped;
@@ -114,18 +126,26 @@ fn beside_its_pattern(text: &str, range: std::ops::Range<usize>) -> bool {
             unescaped = pattern.replace("\\\\", "\\");
             &unescaped
         };
-        regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
-            .size_limit(1 << 20)
-            .build()
-            .is_ok_and(|re| re.is_match(token))
+        // A pattern table repeats its patterns' shapes: each is compiled once.
+        compiled
+            .entry(pattern.to_string())
+            .or_insert_with(|| {
+                regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+                    .size_limit(1 << 20)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+            .is_some_and(|re| re.is_match(token))
     })
 }
 
 impl LeakedCredential {
     fn find(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let text = &file.text;
+        let mut compiled = HashMap::new();
         for f in tokens::find_all(text) {
-            if beside_its_pattern(text, f.range.clone()) {
+            if beside_its_pattern(text, f.range.clone(), &mut compiled) {
                 continue;
             }
             let sev = if f.critical {
