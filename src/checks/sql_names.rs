@@ -66,9 +66,13 @@ fn is_name_slot(text: &str, start: usize, end: usize) -> bool {
         return true;
     }
     // After a keyword that a name follows, perhaps quoted: `FROM "{}"`,
-    // `CREATE INDEX ON {}`.
-    let mut words = before
-        .trim_end_matches(['"', '`', '['])
+    // `CREATE INDEX ON {}`; not inside brackets (`FROM ({})`, a subquery).
+    let unquoted = before.trim_end_matches(['"', '`', '[']);
+    let keyword_end = unquoted.trim_end();
+    if keyword_end.len() == unquoted.len() {
+        return false;
+    }
+    let mut words = keyword_end
         .split(|c: char| !ident(c))
         .filter(|w| !w.is_empty())
         .rev()
@@ -107,6 +111,8 @@ mod tests {
             "PRAGMA busy_timeout = ${this.busyTimeout};",
             "SELECT * FROM t LIMIT %s",
             "SELECT * FROM t JOIN u ON {}",
+            "SELECT * FROM ({}) AS sub",
+            "SELECT 1 WHERE EXISTS ({})",
             "SELECT 1",
             "f'SELECT * FROM t WHERE id = {self.id}'",
         ] {
