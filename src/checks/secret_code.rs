@@ -228,6 +228,9 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
         if kind == "assignment" && node.field_of("type").is_some() && is_settings_class(&node) {
             continue; // pydantic settings defaults belong to secret-fallback
         }
+        if kind == "pair" && algolia_search_key(&node, &name) {
+            continue;
+        }
         let Some(range) = literal_range(&value) else {
             continue;
         };
@@ -245,6 +248,32 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
             report: None,
         });
     }
+}
+
+/// `{ appId: '..', apiKey: '..', indexName: '..' }`: Algolia's search-only
+/// key, as DocSearch (Docusaurus, VitePress) configures it. It ships to
+/// every visitor's browser by design; admin keys are never written so.
+fn algolia_search_key(pair: &crate::parse::nodes::CodeNode<'_>, name: &str) -> bool {
+    let compact = name.to_ascii_lowercase().replace(['_', '-'], "");
+    if compact != "apikey" && compact != "searchapikey" {
+        return false;
+    }
+    let Some(object) = pair.parent() else {
+        return false;
+    };
+    let keys: Vec<String> = object
+        .named_children()
+        .filter(|c| c.kind() == "pair")
+        .filter_map(|c| c.field_of("key"))
+        .map(|k| {
+            k.text()
+                .trim_matches(['"', '\''])
+                .to_ascii_lowercase()
+                .replace(['_', '-'], "")
+        })
+        .collect();
+    keys.iter().any(|k| k == "appid" || k == "applicationid")
+        && keys.iter().any(|k| k == "indexname")
 }
 
 #[cfg(test)]
