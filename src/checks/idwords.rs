@@ -3,6 +3,12 @@
 //! `footprint` + `view` (no `otp`), `tenant_db` is `tenant` + `db`,
 //! `OTPVerifyView` is `otp` + `verify` + `view`.
 
+/// A version word as `ident_words` gives it: `v2`, `v10`.
+pub fn is_version(word: &str) -> bool {
+    word.strip_prefix('v')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Lower-cased words of `ident`, split at `_`, `-`, `$`, `#`, `.`, other
 /// non-alphanumerics, lower-case or digit to upper-case (`pgPool`,
 /// `db2Pool`) and at the last capital of an acronym (`OTPVerify`).

@@ -1,7 +1,7 @@
 //! What identifiers and values look like: secret names, password names,
 //! placeholder values. Shared by the secret and hashing checks.
 
-use super::idwords::ident_words;
+use super::idwords::{ident_words, is_version};
 
 /// Words that make a name secret wherever they occur in it (matched against
 /// the name lower-cased with `_`/`-` removed).
@@ -197,8 +197,7 @@ pub fn is_secret_name(name: &str) -> bool {
     let mut words = all_words.clone();
     while words.len() > 1
         && words.last().is_some_and(|w| {
-            let digits = w.strip_prefix('v').unwrap_or(w);
-            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+            is_version(w) || !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
         })
     {
         words.pop();

@@ -7,7 +7,7 @@
 
 use super::servicectx::{
     has_shebang, is_cli_path, line_suppressed, py_in_main_guard, rust_app_signal,
-    rust_defines_main, rust_in_test, rust_non_service_path, rust_service_signal,
+    rust_defines_main, rust_in_test, rust_logging_signal, rust_non_service_path,
 };
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -255,18 +255,21 @@ impl Check for PrintLogging {
             }
             Language::Rust => {
                 let printing = file.text.contains("print") || file.text.contains("dbg");
-                if !printing
-                    || rust_non_service_path(rel)
+                if !printing {
+                    return;
+                }
+                let app = rust_app_signal(&file.text);
+                if rust_non_service_path(rel)
                     || rust_subcommand_path(rel)
                     // A server that also parses its arguments is still a server.
-                    || RUST_CLI.is_match(&file.text) && !rust_app_signal(&file.text)
+                    || RUST_CLI.is_match(&file.text) && !app
                     || rust_defines_main(&tree.root())
                     || file.text.contains("clippy::print_stdout")
                     || file.text.contains("clippy::print_stderr")
                 {
                     return;
                 }
-                let service = rust_service_signal(&file.text);
+                let service = app || rust_logging_signal(&file.text);
                 for node in nodes.of_kind("macro_invocation") {
                     let Some(mac) = node.field_of("macro") else {
                         continue;

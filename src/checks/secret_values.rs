@@ -2,7 +2,7 @@
 //! `hardcoded-secret`: filters for code (names, labels, formats, prose) and
 //! for generic config files.
 
-use super::idwords::ident_words;
+use super::idwords::{ident_words, is_version};
 use super::names::SECRET_WORDS;
 
 /// In a generic config file, a password/secret/token key whose value is a
@@ -82,12 +82,6 @@ fn names_part_of(name: &str, value: &str) -> bool {
         && in_name.windows(words.len()).any(|w| w == words.as_slice())
 }
 
-/// `v2`, `V10`.
-fn is_version(word: &str) -> bool {
-    word.strip_prefix(['v', 'V'])
-        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-}
-
 /// Does a config value repeat its key's last word in lower-case words
 /// (`ACCESS_TOKEN_SECRET: access_token_secret`, `TOKEN: chrome_token`)? It
 /// stands in for a value the deployment is to set.
@@ -99,6 +93,24 @@ pub fn echoes_name(name: &str, value: &str) -> bool {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
         && words.len() >= 2
         && words.last().is_some_and(|w| name_words.last() == Some(w))
+}
+
+/// A dotted import path to a class, as settings name one:
+/// `"token": "custom_auth.serializers.CustomTokenSerializer"`.
+fn is_class_path(v: &str) -> bool {
+    let Some((module, class)) = v.rsplit_once('.') else {
+        return false;
+    };
+    let identifier = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    module
+        .split('.')
+        .all(|s| identifier(s) && !s.chars().any(|c| c.is_ascii_uppercase()))
+        && identifier(class)
+        && class.starts_with(|c: char| c.is_ascii_uppercase())
+        && class.chars().any(|c| c.is_ascii_lowercase())
 }
 
 /// Syntax-highlighting rules (Ace, CodeMirror, Monaco) and design systems
@@ -197,22 +209,7 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     {
         return false;
     }
-    // A dotted import path to a class, as settings name one:
-    // `"token": "custom_auth.serializers.CustomTokenSerializer"`.
-    let segments: Vec<&str> = v.split('.').collect();
-    let import_path = segments.len() >= 2
-        && segments.iter().all(|s| {
-            s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
-        && segments[..segments.len() - 1]
-            .iter()
-            .all(|s| !s.chars().any(|c| c.is_ascii_uppercase()))
-        && segments.last().is_some_and(|s| {
-            s.starts_with(|c: char| c.is_ascii_uppercase())
-                && s.chars().any(|c| c.is_ascii_lowercase())
-        });
-    if import_path {
+    if is_class_path(v) {
         return false;
     }
     // ENV_VAR_NAME, snake_case / camelCase / dotted identifiers.

@@ -166,9 +166,14 @@ pub fn rust_app_signal(text: &str) -> bool {
     RUST_APP.as_ref().is_some_and(|r| r.is_match(text))
 }
 
+/// Code that logs through `tracing`/`log` (or an HTTP stack that does).
+pub fn rust_logging_signal(text: &str) -> bool {
+    RUST_LOGGING.as_ref().is_some_and(|r| r.is_match(text))
+}
+
 /// Application code, or code that already logs through `tracing`/`log`.
 pub fn rust_service_signal(text: &str) -> bool {
-    rust_app_signal(text) || RUST_LOGGING.as_ref().is_some_and(|r| r.is_match(text))
+    rust_app_signal(text) || rust_logging_signal(text)
 }
 
 /// Is the line holding `offset` marked to be ignored for one of `codes`
