@@ -168,7 +168,8 @@ fn post_handler<'r>(nodes: &NodeIndex<'r>) -> Option<N<'r>> {
 }
 
 /// Is the call's result used: returned, awaited, assigned, passed on or
-/// `.then`-ed? An HTTP client's `API.post('/auth/mfa', payload)` is; a
+/// `.then`-ed, the body of an arrow function? An HTTP client's
+/// `API.post('/auth/mfa', payload)` is; a
 /// route registration (`router.post(path, handler)`) is a statement, or a
 /// link of a `.route(path).get(..).post(..)` chain.
 fn result_is_used(call: &N<'_>) -> bool {
@@ -182,6 +183,10 @@ fn result_is_used(call: &N<'_>) -> bool {
         | "assignment_expression"
         | "arguments"
         | "yield_expression" => true,
+        // `(data) => api.post("/v1/auth/login", data)`: returned.
+        "arrow_function" => parent
+            .field_of("body")
+            .is_some_and(|b| b.node_id() == call.node_id()),
         "member_expression" => parent
             .field_of("property")
             .is_some_and(|p| matches!(p.text().as_ref(), "then" | "catch" | "finally")),

@@ -5,8 +5,8 @@
 //! folders) so that `fetch` there stays silent and axios is low confidence.
 
 use super::limits_common::{
-    bound_by_import, import_source, js_args, js_callee, js_imports, js_module_names, js_obj_has,
-    KeyState, N,
+    bound_by_import, import_source, js_args, js_callee, js_imports, js_module_names,
+    js_module_objects, js_obj_has, KeyState, N,
 };
 use super::Hit;
 use crate::lang::Language;
@@ -118,6 +118,9 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
     let text = &file.text;
     let mut axios = js_module_names(nodes, &["axios"]);
     axios.insert("axios".to_string());
+    // `axios(config)` is a request; `isAxiosError(err)`, a named export, is not.
+    let mut axios_fn = js_module_objects(nodes, &["axios"]);
+    axios_fn.insert("axios".to_string());
     let got = js_module_names(nodes, &["got"]);
     let superagent = js_module_names(nodes, &["superagent"]);
     let node_fetch = js_module_names(nodes, &["node-fetch", "undici"]);
@@ -165,6 +168,7 @@ pub(super) fn js(file: &ParsedFile, nodes: &NodeIndex<'_>, out: &mut Vec<Hit>) {
                 continue;
             }
             let idx = match method.as_str() {
+                "" if !axios_fn.contains(&callee) => continue,
                 "" => {
                     if args.first().is_some_and(|a| a.kind() == "object") {
                         0

@@ -238,6 +238,38 @@ pub fn js_module_names(nodes: &NodeIndex<'_>, modules: &[&str]) -> HashSet<Strin
     names
 }
 
+/// The local names bound to the module itself by imports of one of
+/// `modules` (`import x from`, `import * as x from`, `const x = require()`),
+/// without the named exports (`import { isAxiosError } from "axios"`).
+pub fn js_module_objects(nodes: &NodeIndex<'_>, modules: &[&str]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for node in js_imports(nodes) {
+        if !import_source(&node).is_some_and(|s| modules.contains(&s.as_str())) {
+            continue;
+        }
+        if node.kind() == "import_statement" {
+            for n in node.dfs() {
+                if matches!(
+                    n.kind().as_ref(),
+                    "import_clause" | "import_require_clause" | "namespace_import"
+                ) {
+                    for c in n.children().filter(|c| c.kind() == "identifier") {
+                        names.insert(c.text().to_string());
+                    }
+                }
+            }
+        } else if let Some(name) = node
+            .ancestors()
+            .find(|a| a.kind() == "variable_declarator")
+            .and_then(|d| d.field_of("name"))
+            .filter(|n| n.kind() == "identifier")
+        {
+            names.insert(name.text().to_string());
+        }
+    }
+    names
+}
+
 /// The local names one import (`import x from`, `const { a } = require()`,
 /// `import x = require()`) binds.
 pub fn bound_by_import(node: &N<'_>, names: &mut HashSet<String>) {
