@@ -30,8 +30,10 @@ pub fn is_test_path(rel: &str) -> bool {
                 | "e2e"
                 | "e2etests"
                 | "integrationtests"
-                // Cypress's end-to-end suite, its fixtures and its stack.
+                // Cypress's and Playwright's end-to-end suites, their
+                // fixtures and their stacks.
                 | "cypress"
+                | "playwright"
         ) || [
             "_tests",
             "-tests",
@@ -80,12 +82,17 @@ pub fn is_test_path(rel: &str) -> bool {
         || file == ".env.testing"
         || file.ends_with("_test.py")
         || file.ends_with("_tests.py")
+        // `configuration_testing.py`, `smoketest_configuration.py`.
+        || file.ends_with("_testing.py")
+        || file.starts_with("smoketest")
+        || file.starts_with("smoke_test")
         || file.ends_with("_test.rs")
         // Test runners' configuration: `cypress.config.ts`, `jest.config.js`.
         || ["cypress.", "playwright.", "jest.", "vitest."]
             .iter()
             .any(|runner| file.starts_with(runner) && file.contains(".config."))
-        || [".test.", ".spec.", "_spec."]
+        // Storybook stories render components with made-up props.
+        || [".test.", ".spec.", "_spec.", ".stories."]
             .iter()
             .any(|m| file.contains(m))
 }
@@ -136,6 +143,13 @@ mod tests {
         assert!(!is_test_path("src/attestation/utils.rs"));
         // End-to-end suites and test runners' configuration.
         assert!(is_test_path("cypress/docker-compose.yml"));
+        assert!(
+            is_test_path("playwright/test.env") && is_test_path("e/playwright/global-utils.ts")
+        );
+        assert!(is_test_path("libs/ui/src/CodeBlock.stories.tsx"));
+        assert!(is_test_path("netbox/netbox/configuration_testing.py"));
+        assert!(is_test_path("scripts/smoketest_configuration.py"));
+        assert!(!is_test_path("src/stories/feed.ts") && !is_test_path("app/load_tester.py"));
         assert!(is_test_path("cypress.config.ts") && is_test_path("web/playwright.config.mjs"));
         assert!(is_test_path("jest.config.js") && is_test_path("vitest.config.ts"));
         assert!(!is_test_path("src/config.ts") && !is_test_path("next.config.js"));

@@ -120,6 +120,13 @@ pub fn is_secret_name(name: &str) -> bool {
         "dedupkey",
         "groupkey",
         "hotkey",
+        // A CI cache's version label: rust-cache's `prefix-key: "v2025.09-rust"`.
+        "prefixkey",
+        // Analytics ingestion keys ship inside every client by design:
+        // Segment's and RudderStack's write keys, Mixpanel's project token.
+        "segment",
+        "writekey",
+        "mixpanel",
         // Keys into a dictionary or a map: `initial_dict_key`.
         "dictkey",
         "mapkey",

@@ -126,12 +126,17 @@ pub(super) fn rust_log(mac: &Node<'_>) -> Option<(String, Confidence)> {
 }
 
 /// A field that describes a secret without holding it: its id, owner,
-/// name, kind, scopes or timestamps.
+/// name, kind, scopes, timestamps or validity.
 fn harmless_field(field: &str) -> bool {
     let f = field.to_ascii_lowercase();
     harmless_value(&f)
         || f.ends_with("_at")
         || f.contains("expir")
+        // Validity windows: `api_token.valid_until`, `cert.not_after`.
+        || f.starts_with("valid_")
+        || f.ends_with("_until")
+        || f.ends_with("_since")
+        || matches!(f.as_str(), "not_before" | "not_after" | "ttl")
         || matches!(f.as_str(), "kind" | "scopes" | "revoked")
 }
 

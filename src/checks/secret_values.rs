@@ -113,6 +113,31 @@ fn is_class_path(v: &str) -> bool {
         && class.chars().any(|c| c.is_ascii_lowercase())
 }
 
+/// A template's slot: `MODULE_TOKEN = "{module}"` is the text a template
+/// holds where the module's name goes.
+fn is_template_slot(v: &str) -> bool {
+    v.strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .is_some_and(|inner| {
+            inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// A document field's path given for another's: MongoDB's `{ $rename: {
+/// "credentials.user": "credentials.serviceAccount" } }`. Both are dotted
+/// paths under the same first field.
+fn renames_field(name: &str, v: &str) -> bool {
+    let path = |s: &str| {
+        s.contains('.')
+            && s.split('.').all(|seg| {
+                seg.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+    };
+    path(name) && path(v) && name.split('.').next() == v.split('.').next()
+}
+
 /// Syntax-highlighting rules (Ace, CodeMirror, Monaco) and design systems
 /// name the kind of a token: `{ token: "comment", regex: "#.*$" }`,
 /// `defaultToken: "string.end"`, `"variable-2"`, `token:
@@ -209,7 +234,7 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     {
         return false;
     }
-    if is_class_path(v) {
+    if is_class_path(v) || is_template_slot(v) || renames_field(name, v) {
         return false;
     }
     // ENV_VAR_NAME, snake_case / camelCase / dotted identifiers.

@@ -46,6 +46,11 @@ const CLI_FILES: &[&str] = &[
     "tasks.py",
     "conf.py",
     "__main__.py",
+    // A package's command-line entry module.
+    "cli.py",
+    "cli.js",
+    "cli.ts",
+    "cli.rs",
     "gulpfile.js",
     "gruntfile.js",
     "webpack.config.js",
