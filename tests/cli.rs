@@ -482,3 +482,60 @@ fn shared_utils_and_cases_classify_a_match_once() {
         .code(0)
         .stdout(predicate::str::contains("PASS short-timeout"));
 }
+
+/// Findings some context makes less likely keep their lower rating: a
+/// default that says "not configured" (`"0"`) is a placeholder (medium)
+/// where a real-looking one is a hardcoded fallback (high); a token
+/// decoded unverified to read which key signed it is medium and low
+/// confidence, where trusting its claims is critical.
+#[test]
+fn lower_rated_findings_keep_their_rating() {
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        project.path().join("oauth.py"),
+        "import os\n\nGOOGLE_CLIENT_SECRET = os.environ.get(\"GOOGLE_CLIENT_SECRET\", \"0\")\nJWT_SECRET = os.getenv(\"JWT_SECRET\", \"dev-signing-9f2c\")\n",
+    )
+    .expect("write");
+    std::fs::write(
+        project.path().join("auth.rs"),
+        "use axum::http::HeaderMap;\n\nfn extract_key_id(token: &str) -> Result<Uuid, AuthError> {\n    Ok(jsonwebtoken::dangerous::insecure_decode::<Claims>(token)?.claims.api_key_uid)\n}\n\nfn claims(token: &str) -> Result<Claims, AuthError> {\n    Ok(jsonwebtoken::dangerous::insecure_decode::<Claims>(token)?.claims)\n}\n",
+    )
+    .expect("write");
+    let report = common::scan_json(project.path(), &[]);
+    let rating = |rule: &str, path: &str, line: u64| {
+        report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["rule_id"] == rule && f["path"] == path && f["line"] == line)
+            .map(|f| {
+                format!(
+                    "{}/{}",
+                    f["severity"].as_str().unwrap_or_default(),
+                    f["confidence"].as_str().unwrap_or_default()
+                )
+            })
+    };
+    let sf = "secret-fallback";
+    assert_eq!(
+        rating(sf, "oauth.py", 3).as_deref(),
+        Some("medium/high"),
+        "{report}"
+    );
+    assert_eq!(
+        rating(sf, "oauth.py", 4).as_deref(),
+        Some("high/high"),
+        "{report}"
+    );
+    let jwt = "jwt-verification-disabled";
+    assert_eq!(
+        rating(jwt, "auth.rs", 4).as_deref(),
+        Some("medium/low"),
+        "{report}"
+    );
+    assert_eq!(
+        rating(jwt, "auth.rs", 8).as_deref(),
+        Some("critical/high"),
+        "{report}"
+    );
+}
