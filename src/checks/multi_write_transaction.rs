@@ -4,8 +4,10 @@
 //! instance `.save()` / `.delete()` without positional arguments; a write
 //! inside a loop counts as several), skipping nested functions, writes
 //! inside `with transaction.atomic():` and functions decorated with
-//! `@transaction.atomic`. Two or more writes left make a finding on the
-//! function's name. Migrations (which run in a transaction) are skipped.
+//! `@transaction.atomic`. Two or more writes left that can run in one call
+//! (not in different arms of one `if`, nor one in a branch that returns
+//! before the other) make a finding on the function's name. Migrations
+//! (which run in a transaction) are skipped.
 
 use super::servicectx::Node;
 use super::{Check, Hit};
@@ -47,15 +49,15 @@ impl Check for MultiWriteTransaction {
             if writes.is_empty() || decorated_atomic(&func) {
                 continue;
             }
-            let total: usize = writes.iter().map(|(_, n, _)| n).sum();
-            let in_loop = writes.iter().any(|(_, n, _)| *n > 1);
+            let total: usize = writes.iter().map(|w| w.weight).sum();
+            let in_loop = writes.iter().any(|w| w.weight > 1);
             let pair = writes
                 .iter()
                 .enumerate()
                 .any(|(i, a)| writes[i + 1..].iter().any(|b| together(a, b)));
             if total < 2
                 || !(in_loop || pair)
-                || !writes.iter().any(|(w, _, _)| {
+                || !writes.iter().any(|Write { text: w, .. }| {
                     w.contains("objects")
                         || w.contains("_set.")
                         || w.ends_with(".save()")
@@ -65,9 +67,9 @@ impl Check for MultiWriteTransaction {
                 continue;
             }
             let mut listed: Vec<String> = Vec::new();
-            for (w, _, _) in &writes {
-                if !listed.contains(w) {
-                    listed.push(w.clone());
+            for w in &writes {
+                if !listed.contains(&w.text) {
+                    listed.push(w.text.clone());
                 }
             }
             let shown: Vec<String> = listed.iter().take(3).map(|w| format!("`{w}`")).collect();
@@ -94,14 +96,48 @@ fn decorated_atomic(func: &Node<'_>) -> bool {
     })
 }
 
-/// A write: its text, its weight (2 inside a loop) and the branches of `if`
-/// statements it sits in, as (if start, clause start) pairs.
-type Write = (String, usize, Vec<(usize, usize)>);
+/// An ORM write found in a function body.
+struct Write {
+    /// As shown in messages: `Order.objects.create`, `order.save()`.
+    text: String,
+    /// 2 inside a loop, else 1.
+    weight: usize,
+    /// Where the call starts.
+    at: usize,
+    /// The branches of `if` statements it sits in, as (if start, clause
+    /// start) pairs.
+    arms: Vec<(usize, usize)>,
+    /// The ends of the `if` statements whose branch holding it ends in
+    /// `return` or `raise`: nothing from there on runs after it.
+    exits: Vec<usize>,
+}
 
-/// Can both writes run in one call (not in different arms of one `if`)?
+/// Can both writes run in one call: not in different arms of one `if`,
+/// and neither in a branch that returns before the other is reached?
 fn together(a: &Write, b: &Write) -> bool {
-    !a.2.iter()
-        .any(|(i, c)| b.2.iter().any(|(j, d)| i == j && c != d))
+    let arms_apart = a
+        .arms
+        .iter()
+        .any(|(i, c)| b.arms.iter().any(|(j, d)| i == j && c != d));
+    let returns_first = |x: &Write, y: &Write| x.exits.iter().any(|end| y.at >= *end);
+    !arms_apart && !returns_first(a, b) && !returns_first(b, a)
+}
+
+/// Does this branch of an `if` (its block, or the `elif`/`else` clause
+/// holding one) end by leaving the function?
+fn arm_leaves(arm: &Node<'_>) -> bool {
+    let block = if arm.kind() == "block" {
+        Some(arm.clone())
+    } else {
+        arm.field_of("consequence").or_else(|| arm.field_of("body"))
+    };
+    block
+        .and_then(|b| {
+            b.children()
+                .filter(|c| c.is_named() && c.kind() != "comment")
+                .last()
+        })
+        .is_some_and(|last| matches!(last.kind().as_ref(), "return_statement" | "raise_statement"))
 }
 
 /// ORM writes in `body` outside atomic blocks and nested scopes, in source
@@ -115,6 +151,7 @@ fn writes_in(nodes: &NodeIndex<'_>, body: &Node<'_>) -> Vec<Write> {
         };
         let mut in_loop = false;
         let mut arms = Vec::new();
+        let mut exits = Vec::new();
         let mut child = call.clone();
         for a in call.ancestors() {
             if a.node_id() == body.node_id() {
@@ -145,12 +182,21 @@ fn writes_in(nodes: &NodeIndex<'_>, body: &Node<'_>) -> Vec<Write> {
                     ) =>
                 {
                     arms.push((a.range().start, child.range().start));
+                    if arm_leaves(&child) {
+                        exits.push(a.range().end);
+                    }
                 }
                 _ => {}
             }
             child = a;
         }
-        out.push((write, if in_loop { 2 } else { 1 }, arms));
+        out.push(Write {
+            text: write,
+            weight: if in_loop { 2 } else { 1 },
+            at: call.range().start,
+            arms,
+            exits,
+        });
     }
     out
 }

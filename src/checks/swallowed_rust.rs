@@ -263,8 +263,18 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
         let constant_args = receiver.field_of("arguments").is_some_and(|a| {
             a.named_children().count() > 0 && a.named_children().all(|c| constant(&c))
         });
+        // `Version::parse("2025.1.1")`, `TimeDelta::try_days(31)`,
+        // `NaiveDate::from_ymd_opt(2020, 1, 1)`: pure constructors.
+        let assoc = func.rsplit_once("::").map_or("", |(_, f)| f);
         if constant_args
             && (func.ends_with("Regex::new")
+                || assoc == "parse"
+                || assoc.starts_with("try_")
+                    && matches!(
+                        &assoc[4..],
+                        "weeks" | "days" | "hours" | "minutes" | "seconds" | "milliseconds"
+                    )
+                || assoc.starts_with("from_") && assoc.ends_with("_opt")
                 || func.ends_with("::from_str")
                 || func.ends_with("Url::parse")
                 || func.ends_with("::from_static")
