@@ -87,6 +87,15 @@ pub fn is_cli_path(rel: &str) -> bool {
         .any(|w| w[0] == "management" && w[1] == "commands")
 }
 
+/// `src/command/`, `src/commands/`, `src/cmd/`: a Rust binary's subcommands.
+pub fn rust_subcommand_path(rel: &str) -> bool {
+    rel.to_ascii_lowercase()
+        .split('/')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| w[0] == "src" && matches!(w[1], "command" | "commands" | "cmd"))
+}
+
 /// Does the file start with `#!` (an executable script)?
 pub fn has_shebang(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').starts_with("#!")
@@ -210,6 +219,21 @@ pub fn line_suppressed(text: &str, offset: usize, codes: &[&str]) -> bool {
         }
     }
     false
+}
+
+/// Ruff's and Bandit's codes for SQL built from strings.
+pub const SQL_INJECTION_CODES: &[&str] = &["S608", "B608"];
+
+/// Does any line of `range` carry a `noqa`/`nosec` marker naming one of
+/// `codes`? Ruff takes a multi-line string's marker on its last line.
+pub fn range_suppressed(text: &str, range: std::ops::Range<usize>, codes: &[&str]) -> bool {
+    let Some(span) = text.get(range.clone()) else {
+        return false;
+    };
+    std::iter::once(range.start)
+        .chain(span.match_indices('\n').map(|(i, _)| range.start + i + 1))
+        .filter(|&at| at < text.len())
+        .any(|at| line_suppressed(text, at, codes))
 }
 
 /// Ruff's and Bandit's codes for a hardcoded password (string, argument,

@@ -11,6 +11,7 @@
 
 use super::localflow::N;
 use super::pyimports::Imports;
+use super::servicectx::{range_suppressed, SQL_INJECTION_CODES};
 use super::sqlbuild::{built, Built};
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -179,6 +180,10 @@ impl Check for SqlInjection {
                     Confidence::High
                 };
                 let range = call.start.min(node.range().end)..node.range().end;
+                // `# noqa: S608`, `# nosec B608`: decided already.
+                if range_suppressed(&file.text, node.range(), SQL_INJECTION_CODES) {
+                    break;
+                }
                 out.push(Hit::new(range, message(&call.name, &b)).confidence(confidence));
                 break;
             }

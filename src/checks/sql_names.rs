@@ -34,8 +34,13 @@ const BEFORE_NAME: &[&str] = &[
 /// Does every slot of `text` sit where SQL expects a name, and is there one?
 pub fn all_slots_are_names(text: &str) -> bool {
     // `{{` and `}}` are literal braces in format strings: not slots.
+    // In a template literal only `${..}` is a slot: `'{}'::jsonb` is SQL.
+    let template = text.trim_start().starts_with('`');
     let text = unquoted(text).replace("{{", "  ").replace("}}", "  ");
-    let mut slots = SLOT.find_iter(&text).peekable();
+    let mut slots = SLOT
+        .find_iter(&text)
+        .filter(|m| !template || m.as_str().starts_with("${"))
+        .peekable();
     slots.peek().is_some() && slots.all(|m| is_name_slot(&text, m.start(), m.end()))
 }
 
@@ -101,6 +106,7 @@ mod tests {
             "CREATE INDEX ON ${this.table} (processed)",
             "f'SELECT * FROM {self.schema}.users'",
             "'''DELETE FROM %s'''",
+            "`CREATE TABLE IF NOT EXISTS \"${this.tableName}\" (d JSONB NOT NULL DEFAULT '{}'::jsonb)`",
         ] {
             assert!(all_slots_are_names(text), "{text}");
         }
@@ -115,6 +121,7 @@ mod tests {
             "SELECT 1 WHERE EXISTS ({})",
             "SELECT 1",
             "f'SELECT * FROM t WHERE id = {self.id}'",
+            "`DELETE FROM \"${this.tableName}\" WHERE table_name = '${tableName}'`",
         ] {
             assert!(!all_slots_are_names(text), "{text}");
         }

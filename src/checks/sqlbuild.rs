@@ -203,7 +203,17 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                         a.named_children().count() == 1 && literalish(&a, depth + 1)
                     })
                 || last == "join" && joined_literals(&e, depth)
+                // SQL a query builder wrote, with its values escaped or
+                // left as placeholders: knex's `.toQuery()`, MikroORM's
+                // `qb(...).getKnexQuery().toString()`.
+                || last == "toQuery"
+                || last == "toString" && callee.contains(".getKnexQuery()")
         }
+        // JavaScript `+expire`, `-n`, `!flag`, `typeof x`: a number, a
+        // boolean or a type's name (Rust's `*` dereferences: not here).
+        "unary_expression" => e.children().next().is_some_and(|o| {
+            !o.is_named() && matches!(o.text().as_ref(), "+" | "-" | "~" | "!" | "typeof" | "void")
+        }),
         // Rust `cfg.page_size as u32`: a number.
         "type_cast_expression" => e
             .field_of("type")
