@@ -75,8 +75,10 @@ pub fn is_test_path(rel: &str) -> bool {
         // Django's default test module, and a package's shared test base.
         || file == "tests.py"
         || file == "test.py"
-        // Rust's `#[cfg(test)] mod tests;` kept in a file of its own.
+        // Rust's `#[cfg(test)] mod tests;` (or `mod test;`) kept in a file
+        // of its own.
         || file == "tests.rs"
+        || file == "test.rs"
         // Environment for the test runner (Jest, Next.js, Laravel-style).
         || file == ".env.test"
         || file == ".env.testing"
@@ -147,6 +149,7 @@ mod tests {
             is_test_path("playwright/test.env") && is_test_path("e/playwright/global-utils.ts")
         );
         assert!(is_test_path("libs/ui/src/CodeBlock.stories.tsx"));
+        assert!(is_test_path("src/api/v1/account/test.rs"));
         assert!(is_test_path("netbox/netbox/configuration_testing.py"));
         assert!(is_test_path("scripts/smoketest_configuration.py"));
         assert!(!is_test_path("src/stories/feed.ts") && !is_test_path("app/load_tester.py"));

@@ -28,6 +28,14 @@ static AUTH_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static VIEW_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| re(r"(APIView|ViewSet|View|API|Api|Resource)$"));
+/// `LoginACLViewSet`, `UserLoginLogViewSet`, `LoginAssetCheckAPI`: views
+/// of records about logins (their logs, access rules, settings), not a
+/// login.
+static ABOUT_LOGINS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(log_?in|sign_?in|sign_?up|registration)_?(logs?|acls?|history|records?|settings?|config|polic(y|ies)|rules?|assets?|audits?|events?)",
+    )
+});
 static MODEL_ATTR: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*(model|queryset)\s*="));
 static EMPTY_THROTTLE: LazyLock<Regex> =
     LazyLock::new(|| re(r"throttle_classes\s*=\s*(\[\s*\]|\(\s*\))"));
@@ -74,8 +82,13 @@ pub(super) fn py_class(class: &N<'_>, out: &mut Vec<Hit>) {
     {
         return;
     }
+    // A read-only viewset takes no credentials.
+    if bases.to_ascii_lowercase().contains("readonly") {
+        return;
+    }
     if !(AUTH_CLASS.is_match(&stem) || has_code_word(&stem))
         || NOT_AUTH.is_match(&stem)
+        || ABOUT_LOGINS.is_match(&stem)
         || stem.to_ascii_lowercase().contains("tokenverify")
     {
         return;

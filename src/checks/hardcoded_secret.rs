@@ -14,6 +14,7 @@ use super::names::{self, SecretValue};
 use super::secret_values::{code_value_is_secret, credential_like, echoes_name, is_key_only};
 use super::servicectx::{gitleaks_allowed, line_suppressed, HARDCODED_PASSWORD_CODES};
 use super::{secret_code, secret_config, secret_usage, tokens, Check, Hit};
+use crate::lang::Language;
 use crate::parse::ParsedFile;
 use crate::rules::meta::{Confidence, Severity};
 use std::ops::Range;
@@ -98,6 +99,13 @@ fn classify(file: &ParsedFile) -> Vec<(SecretValue, Hit)> {
     let mut out = Vec::new();
     let mut candidates = Vec::new();
     if file.code().is_some() {
+        let js = matches!(
+            file.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        );
+        if js && secret_config::in_catalogue_folder(&file.rel_path.to_ascii_lowercase()) {
+            return out;
+        }
         secret_code::collect(file, &mut candidates);
     } else {
         secret_config::collect(file, &mut candidates);

@@ -64,6 +64,8 @@ const SAFE_SUFFIX: &[&str] = &[
     "schema",
     "url",
     "endpoint",
+    // How a token is fetched: `token_method` (GET or POST).
+    "method",
     "usage",
     "limit",
     "budget",

@@ -130,6 +130,8 @@ pub fn is_secret_name(name: &str) -> bool {
         // Keys into a dictionary or a map: `initial_dict_key`.
         "dictkey",
         "mapkey",
+        // Names of page elements: `showPasswordButtonClassHidden`.
+        "button",
         "hashed",
         "existing",
         "placeholder",
@@ -165,6 +167,9 @@ pub fn is_secret_name(name: &str) -> bool {
         "template",
         "templates",
         "tpl",
+        // A page element's id or class: `SECRET_FORM = "settings__secret-form"`.
+        "form",
+        "icon",
         // `PASSWORD_CHARSET = "abc...789"`: what generated secrets are made of.
         "charset",
         "chars",

@@ -8,6 +8,7 @@
 use super::servicectx::{
     has_shebang, is_cli_path, line_suppressed, py_in_main_guard, rust_app_signal,
     rust_defines_main, rust_in_test, rust_logging_signal, rust_non_service_path,
+    rust_subcommand_path,
 };
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -35,15 +36,6 @@ static RUST_CLI: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(clap|structopt|argh|dialoguer|inquire|indicatif)::|\buse\s+(clap|structopt|argh|dialoguer|inquire|indicatif)\b|#\[derive\([^)]*\b(Parser|Subcommand)\b|\bstd::env::args\(",
     )
 });
-
-/// `src/command/`, `src/commands/`, `src/cmd/`: a Rust binary's subcommands.
-fn rust_subcommand_path(rel: &str) -> bool {
-    rel.to_ascii_lowercase()
-        .split('/')
-        .collect::<Vec<_>>()
-        .windows(2)
-        .any(|w| w[0] == "src" && matches!(w[1], "command" | "commands" | "cmd"))
-}
 
 static PY_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
     re(

@@ -60,15 +60,9 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
             {
                 return;
             }
-            // Translation catalogues hold labels: `"label_client_secret":
-            // "Client-Geheimnis"`.
-            let catalogue = name.split('/').rev().skip(1).any(|dir| {
-                matches!(
-                    dir,
-                    "locales" | "locale" | "i18n" | "l10n" | "lang" | "langs" | "translations"
-                )
-            });
-            if catalogue && !matches!(file.language, Language::Compose | Language::Kubernetes) {
+            if in_catalogue_folder(&name)
+                && !matches!(file.language, Language::Compose | Language::Kubernetes)
+            {
                 return;
             }
             for d in &doc.documents {
@@ -81,6 +75,18 @@ pub fn collect(file: &ParsedFile, out: &mut Vec<Candidate>) {
         }
         _ => {}
     }
+}
+
+/// Translation catalogues hold labels, `"label_client_secret":
+/// "Client-Geheimnis"`, as JSON or YAML or as JavaScript modules
+/// (`static/i18n/de.js`). `path` is lower-case.
+pub fn in_catalogue_folder(path: &str) -> bool {
+    path.split('/').rev().skip(1).any(|dir| {
+        matches!(
+            dir,
+            "locales" | "locale" | "i18n" | "l10n" | "lang" | "langs" | "translations"
+        )
+    })
 }
 
 pub fn push(out: &mut Vec<Candidate>, name: &str, value: Range<usize>, place: Place) {

@@ -40,6 +40,10 @@ pub fn credential_like(name: &str, value: &str) -> bool {
         && v.chars().any(|c| !c.is_ascii_alphabetic())
         && !v.contains("://")
         && !v.contains('/')
+        // A linter's pattern: Vale's `token: \b(\w+)\b`.
+        && !["\\b", "\\w", "\\d", "\\s", "(?"]
+            .iter()
+            .any(|m| v.contains(m))
 }
 
 /// Names that can only hold a key: any text given to them is one.
@@ -289,14 +293,21 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
         .iter()
         .chain(&["passw", "hmackey", "licensekey"])
         .any(|w| compact.contains(w));
-    if !strong && v.chars().all(|c| c.is_ascii_alphabetic()) {
+    // Nor a word with a number (`my_node_key = "node1"`, a field prefix).
+    let numbered_word = v.len() <= 20
+        && v.starts_with(|c: char| c.is_ascii_lowercase())
+        && v.trim_end_matches(|c: char| c.is_ascii_digit())
+            .chars()
+            .all(|c| c.is_ascii_lowercase());
+    if !strong && (v.chars().all(|c| c.is_ascii_alphabetic()) || numbered_word) {
         return false;
     }
     // Nor when the value is the name of something, lower-case words joined
-    // by `-`, `_` or `.`: `SIGNATURE_KEY = "webhook-signature"` is the
-    // header (or field, or storage key) a value travels under.
-    let named = v.split(['-', '_', '.']).count() >= 2
-        && v.split(['-', '_', '.'])
+    // by `-`, `_`, `.` or `:`: `SIGNATURE_KEY = "webhook-signature"` is the
+    // header (or field, or storage key) a value travels under, `count_key =
+    // "node:payments_count"` a cache entry's.
+    let named = v.split(['-', '_', '.', ':']).count() >= 2
+        && v.split(['-', '_', '.', ':'])
             .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()));
     if !strong && named {
         return false;

@@ -8,7 +8,9 @@
 //! JavaScript's empty `catch {}` and `.catch(() => {})` are declarative
 //! matchers in the rule file.
 
-use super::servicectx::{line_suppressed, rust_app_signal, rust_non_service_path, Node};
+use super::servicectx::{
+    line_suppressed, rust_app_signal, rust_non_service_path, rust_subcommand_path, Node,
+};
 use super::swallowed_rust::{rust_discard, rust_ok_discard, rust_unwrap};
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -32,13 +34,16 @@ impl Check for SwallowedException {
                 if rust_non_service_path(&file.rel_path) || !rust_app_signal(&file.text) {
                     return;
                 }
+                // A subcommand's `.expect("Could not bind to address")` is
+                // how a command-line tool reports a failure.
+                let subcommand = rust_subcommand_path(&file.rel_path);
                 for node in
                     nodes.of_kinds(&["let_declaration", "expression_statement", "call_expression"])
                 {
                     match node.kind().as_ref() {
                         "let_declaration" => rust_discard(&node, out),
                         "expression_statement" => rust_ok_discard(&node, out),
-                        "call_expression" => rust_unwrap(&node, out),
+                        "call_expression" if !subcommand => rust_unwrap(&node, out),
                         _ => {}
                     }
                 }
