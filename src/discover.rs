@@ -43,6 +43,7 @@ pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &[
     "htmlcov",
     ".terraform",
     "vendor",
+    "vendored",
     "third_party",
     "__generated__",
     "generated",

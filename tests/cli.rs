@@ -539,3 +539,31 @@ fn lower_rated_findings_keep_their_rating() {
         "{report}"
     );
 }
+
+/// Third-party code copied into a `vendored/` folder is not the team's, as
+/// `vendor/` and `third_party/` are not.
+#[test]
+fn vendored_folders_are_not_scanned() {
+    let project = tempfile::tempdir().expect("tempdir");
+    let vendored = project.path().join("static/vendored");
+    std::fs::create_dir_all(&vendored).expect("mkdir");
+    std::fs::write(
+        vendored.join("toolbar.js"),
+        "export function focus(el) {\n  try { el.focus(); } catch (e) {}\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        project.path().join("static/app.js"),
+        "export function focus(el) {\n  try { el.focus(); } catch (e) {}\n}\n",
+    )
+    .expect("write");
+    let report = common::scan_json(project.path(), &[]);
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"static/app.js"), "{report}");
+    assert!(!paths.iter().any(|p| p.contains("vendored")), "{report}");
+}

@@ -112,7 +112,7 @@ static AUTH_PATH: LazyLock<Regex> = LazyLock::new(|| {
 });
 pub(super) static NOT_AUTH: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(refresh|revoke|logout|log[-_]out|introspect|jwks|callback|webhook|token/verify|verify[-_]?token|validate|google|facebook|apple|github|gitlab|twitter|microsoft|azure|saml|sso|social)",
+        r"(?i)(refresh|revoke|cancel|logout|log[-_]out|introspect|jwks|callback|webhook|token/verify|verify[-_]?token|validate|google|facebook|apple|github|gitlab|twitter|microsoft|azure|saml|sso|social)",
     )
 });
 pub(super) static AUTH_NAME: LazyLock<Regex> = LazyLock::new(|| {

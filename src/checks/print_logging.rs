@@ -8,7 +8,7 @@
 use super::servicectx::{
     has_shebang, is_cli_path, line_suppressed, py_in_main_guard, rust_app_signal,
     rust_defines_main, rust_in_test, rust_logging_signal, rust_non_service_path,
-    rust_subcommand_path,
+    rust_subcommand_path, Node,
 };
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -273,7 +273,11 @@ impl Check for PrintLogging {
                         "println" | "eprintln" | "print" | "eprint" => service,
                         _ => false,
                     };
-                    if !wanted || rust_in_test(&node) || in_logging_setup(&node) {
+                    if !wanted
+                        || rust_in_test(&node)
+                        || in_logging_setup(&node)
+                        || cargo_directive(&node)
+                    {
                         continue;
                     }
                     out.push(Hit::new(
@@ -285,4 +289,15 @@ impl Check for PrintLogging {
             _ => {}
         }
     }
+}
+
+/// `println!("cargo:rerun-if-changed={proto}")`: an instruction to Cargo
+/// from a build script or the code generator it calls, not a log line.
+fn cargo_directive(mac: &Node<'_>) -> bool {
+    mac.children()
+        .find(|c| c.kind() == "token_tree")
+        .and_then(|t| t.named_children().next())
+        .is_some_and(|s| {
+            s.kind() == "string_literal" && s.text().trim_start_matches('"').starts_with("cargo:")
+        })
 }

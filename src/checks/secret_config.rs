@@ -222,11 +222,17 @@ fn compose(file: &ParsedFile, doc: &CNode, out: &mut Vec<Candidate>) {
 
 /// Any other YAML/TOML/JSON: secret-named keys with string values.
 fn generic(file: &ParsedFile, doc: &CNode, out: &mut Vec<Candidate>) {
+    // A workflow job's `services:` are containers started for that job and
+    // thrown away with it: their `POSTGRES_PASSWORD` guards nothing.
+    let workflow = file.language == Language::GithubActions;
     let mut stack: Vec<&CNode> = vec![doc];
     while let Some(node) = stack.pop() {
         match &node.value {
             CValue::Map(entries) => {
                 for (k, v) in entries {
+                    if workflow && k.name == "services" {
+                        continue;
+                    }
                     if names::is_secret_name(&k.name) {
                         if let Some((_, r)) = scalar_range(file, v) {
                             push(out, &k.name, r, Place::Config);

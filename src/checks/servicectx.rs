@@ -221,6 +221,9 @@ pub fn line_suppressed(text: &str, offset: usize, codes: &[&str]) -> bool {
     false
 }
 
+/// Ruff's and Bandit's codes for an insecure hash function (MD5, SHA-1).
+pub const BROKEN_HASH_CODES: &[&str] = &["S324", "B324", "B303"];
+
 /// Ruff's and Bandit's codes for SQL built from strings.
 pub const SQL_INJECTION_CODES: &[&str] = &["S608", "B608"];
 

@@ -34,6 +34,12 @@ static PLACEHOLDERS: LazyLock<Regex> = LazyLock::new(|| {
 static FORMAT_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::[^{}]*)?\}").unwrap_or_else(|_| unreachable!())
 });
+/// A macro argument `if lock { "FOR UPDATE" } else { "" }` (macro
+/// arguments are tokens, not parsed expressions): a literal either way.
+static IF_LITERALS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^if\s[^{}"]*\{\s*"[^"\\]*"\s*\}\s*else\s*\{\s*"[^"\\]*"\s*\}$"#)
+        .unwrap_or_else(|_| unreachable!())
+});
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^-?[0-9][0-9_]*(\.[0-9_]+)?([iuf](8|16|32|64|128|size))?$")
         .unwrap_or_else(|_| unreachable!())
@@ -227,6 +233,18 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             let parts: Vec<_> = e.named_children().collect();
             parts.len() == 3 && literalish(&parts[0], depth + 1) && literalish(&parts[2], depth + 1)
         }
+        // Rust `if lock { "FOR UPDATE" } else { "" }`.
+        "if_expression" => {
+            let arm = |a: Option<N<'_>>| {
+                let a = match a {
+                    Some(a) if a.kind() == "else_clause" => a.named_children().next(),
+                    a => a,
+                };
+                a.and_then(|a| rust_value(&a))
+                    .is_some_and(|v| literalish(&v, depth + 1))
+            };
+            arm(e.field_of("consequence")) && arm(e.field_of("alternative"))
+        }
         "ternary_expression" => {
             let c = e.field_of("consequence");
             let a = e.field_of("alternative");
@@ -249,6 +267,17 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             .all(|c| literalish(&c, depth + 1)),
         _ => false,
     }
+}
+
+/// The value a Rust block (or `else if`) evaluates to: its tail expression.
+fn rust_value<'r>(e: &N<'r>) -> Option<N<'r>> {
+    if e.kind() != "block" {
+        return Some(e.clone());
+    }
+    e.named_children()
+        .filter(|c| c.kind() != "line_comment" && c.kind() != "block_comment")
+        .last()
+        .filter(|c| !c.kind().ends_with("_statement") && !c.kind().ends_with("_declaration"))
 }
 
 /// `self.value` / `self.name` in a method of a Python `Enum` subclass: one
@@ -528,7 +557,11 @@ fn format_macro(e: &N<'_>, depth: usize) -> Option<Built> {
     let fmt = lit.text().to_string();
     let arg_ok = |arg: &str| -> bool {
         let arg = arg.trim().trim_start_matches('&').trim();
-        if arg.starts_with('"') || NUMBER.is_match(arg) || is_constant_name(arg) {
+        if arg.starts_with('"')
+            || NUMBER.is_match(arg)
+            || is_constant_name(arg)
+            || IF_LITERALS.is_match(arg)
+        {
             return true;
         }
         if arg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {

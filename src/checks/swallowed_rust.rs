@@ -304,12 +304,35 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
 }
 
 /// A literal, or a name written as a constant (`KEY_SIZE`,
-/// `Self::KEY_SIZE`, `limits::MAX_BODY`).
+/// `Self::KEY_SIZE`, `limits::MAX_BODY`), or one made an owned string
+/// (`"10s".to_string()`, `String::from("10s")`).
 fn constant(node: &Node<'_>) -> bool {
     match node.kind().as_ref() {
         "string_literal" | "raw_string_literal" | "integer_literal" | "float_literal"
         | "boolean_literal" | "char_literal" => true,
         "identifier" | "scoped_identifier" => is_constant_name(&node.text()),
+        "call_expression" => {
+            let Some(func) = node.field_of("function") else {
+                return false;
+            };
+            let args: Vec<Node<'_>> = node
+                .field_of("arguments")
+                .map(|a| a.named_children().collect())
+                .unwrap_or_default();
+            match func.kind().as_ref() {
+                "field_expression" => {
+                    args.is_empty()
+                        && func.field_of("field").is_some_and(|f| {
+                            matches!(f.text().as_ref(), "to_string" | "to_owned" | "into")
+                        })
+                        && func.field_of("value").is_some_and(|v| constant(&v))
+                }
+                "scoped_identifier" => {
+                    func.text().ends_with("String::from") && args.len() == 1 && constant(&args[0])
+                }
+                _ => false,
+            }
+        }
         _ => false,
     }
 }
