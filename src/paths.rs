@@ -93,8 +93,12 @@ pub fn is_test_path(rel: &str) -> bool {
         || ["cypress.", "playwright.", "jest.", "vitest."]
             .iter()
             .any(|runner| file.starts_with(runner) && file.contains(".config."))
+        // Mock data for tests: `src/mock.ts`, `client.mock.ts`.
+        || matches!(file.split('.').next(), Some("mock" | "mocks"))
+        || file.ends_with("_mock.py")
+        || file.ends_with("_mocks.py")
         // Storybook stories render components with made-up props.
-        || [".test.", ".spec.", "_spec.", ".stories."]
+        || [".test.", ".spec.", "_spec.", ".stories.", ".mock.", ".mocks."]
             .iter()
             .any(|m| file.contains(m))
 }
@@ -150,6 +154,11 @@ mod tests {
         );
         assert!(is_test_path("libs/ui/src/CodeBlock.stories.tsx"));
         assert!(is_test_path("src/api/v1/account/test.rs"));
+        assert!(is_test_path(
+            "packages/connectors/connector-aws-ses/src/mock.ts"
+        ));
+        assert!(is_test_path("src/client.mock.ts") && is_test_path("app/billing_mock.py"));
+        assert!(!is_test_path("src/mockingbird.ts") && !is_test_path("src/mocker.py"));
         assert!(is_test_path("netbox/netbox/configuration_testing.py"));
         assert!(is_test_path("scripts/smoketest_configuration.py"));
         assert!(!is_test_path("src/stories/feed.ts") && !is_test_path("app/load_tester.py"));

@@ -44,6 +44,8 @@ const SAFE_SUFFIX: &[&str] = &[
     "error",
     "errors",
     "missing",
+    // A sentinel stored for a key that does not exist: `API_KEY_NON_EXISTENT`.
+    "nonexistent",
     "mismatch",
     "invalid",
     "match",
@@ -193,12 +195,23 @@ pub fn revealing_placeholder(message: &str) -> Option<usize> {
             continue;
         };
         let text = ph.as_str().to_ascii_lowercase();
-        let safe_value = [
-            "len(", "length", "mask", "redact", "[:", "[-", "_id", ".id", "count", "type", "expir",
-            "ttl", "hash", "url", "name", "user", "email",
-        ]
-        .iter()
-        .any(|w| text.contains(w));
+        // `{ttft:.3f}`, `{n:,d}`: a format spec for a number.
+        let numeric = text
+            .trim_end_matches('}')
+            .rsplit_once(':')
+            .is_some_and(|(_, spec)| {
+                spec.ends_with(['d', 'f', 'e', 'g', '%'])
+                    && spec
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ".,_+-<>^=dfeg%".contains(c))
+            });
+        let safe_value = numeric
+            || [
+                "len(", "length", "mask", "redact", "[:", "[-", "_id", ".id", "count", "type",
+                "expir", "ttl", "hash", "url", "name", "user", "email",
+            ]
+            .iter()
+            .any(|w| text.contains(w));
         let before = message[..whole.start()].trim_end().to_ascii_lowercase();
         let prev_word = before
             .rsplit(|ch: char| !ch.is_ascii_alphanumeric())
@@ -240,7 +253,13 @@ pub fn harmless_value(text: &str) -> bool {
         "e" | "err" | "error" | "ex" | "exc" | "exception"
     ) || first.ends_with("_err")
         || first.ends_with("_error");
+    // `apiKeyId`, `tokenIDs`: an identifier's id, in camelCase.
+    let camel_id = text
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|s| !s.is_empty())
+        .is_some_and(|s| ["Id", "ID", "Ids", "IDs"].iter().any(|w| s.ends_with(w)));
     error
+        || camel_id
         || last == "id"
         || [
             "_id", "name", "email", "user", "username", "count", "len", "type", "url", "path",

@@ -28,6 +28,11 @@ pub const SECRET_WORDS: &[&str] = &[
 /// `JWT_SECRET`, `apiKey`, `DB_PASSWORD`, `stripe_token` yes; `PORT`,
 /// `PUBLIC_KEY_PATH`, `TOKEN_TTL`, `SECRET_NAME` no.
 pub fn is_secret_name(name: &str) -> bool {
+    // A route or a sentence is no variable's name: `'post /one-time-tokens':
+    // 'AddOneTimeToken'` maps routes to operation ids.
+    if name.contains(char::is_whitespace) || name.contains('/') {
+        return false;
+    }
     let lower = name.to_ascii_lowercase().replace('-', "_");
     let compact = lower.replace('_', "");
     const NO: &[&str] = &[
@@ -132,6 +137,8 @@ pub fn is_secret_name(name: &str) -> bool {
         "mapkey",
         // Names of page elements: `showPasswordButtonClassHidden`.
         "button",
+        // A chat widget's public website token (Chatwoot's embed).
+        "websitetoken",
         "hashed",
         "existing",
         "placeholder",
@@ -167,6 +174,10 @@ pub fn is_secret_name(name: &str) -> bool {
         "template",
         "templates",
         "tpl",
+        // `GH_AW_SECRET_NAMES: "CLAUDE_TOKEN,GITHUB_TOKEN"`: names, listed.
+        "names",
+        // Where a credential comes from: `credentialSource: "langfuse"`.
+        "source",
         // A page element's id or class: `SECRET_FORM = "settings__secret-form"`.
         "form",
         "icon",
@@ -262,11 +273,15 @@ pub fn is_placeholder(value: &str) -> bool {
         "insert",
         "redacted",
         "notsecret",
+        "fake",
         "not-secret",
         "secret-here",
         "here",
     ];
-    WORDS.iter().any(|w| v.contains(w)) || v.chars().all(|c| c == v.chars().next().unwrap_or('x'))
+    WORDS.iter().any(|w| v.contains(w))
+        || v.chars().all(|c| c == v.chars().next().unwrap_or('x'))
+        // Azurite's (the Azure Storage emulator's) published account key.
+        || v.starts_with("eby8vdm02xnocqflquwjpllmetlcdxj1ouzft50usrz6ifsufq2uverc")
 }
 
 /// Does a value point at a secret kept elsewhere instead of holding one:

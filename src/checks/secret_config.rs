@@ -221,16 +221,34 @@ fn compose(file: &ParsedFile, doc: &CNode, out: &mut Vec<Candidate>) {
 }
 
 /// Any other YAML/TOML/JSON: secret-named keys with string values.
+/// package.json tables keyed by package name.
+const DEPENDENCY_TABLES: &[&str] = &[
+    "dependencies",
+    "devDependencies",
+    "peerDependencies",
+    "optionalDependencies",
+    "bundledDependencies",
+    "resolutions",
+    "overrides",
+    "catalog",
+    "catalogs",
+];
+
 fn generic(file: &ParsedFile, doc: &CNode, out: &mut Vec<Candidate>) {
     // A workflow job's `services:` are containers started for that job and
     // thrown away with it: their `POSTGRES_PASSWORD` guards nothing.
     let workflow = file.language == Language::GithubActions;
+    // A package manifest's dependency tables map package names to
+    // versions: `"@aws-sdk/credential-providers": "catalog:"`.
+    let manifest = file.rel_path.rsplit('/').next() == Some("package.json");
     let mut stack: Vec<&CNode> = vec![doc];
     while let Some(node) = stack.pop() {
         match &node.value {
             CValue::Map(entries) => {
                 for (k, v) in entries {
-                    if workflow && k.name == "services" {
+                    if workflow && k.name == "services"
+                        || manifest && DEPENDENCY_TABLES.contains(&k.name.as_str())
+                    {
                         continue;
                     }
                     if names::is_secret_name(&k.name) {

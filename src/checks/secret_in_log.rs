@@ -295,7 +295,15 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
                         matches!(d.kind().as_ref(), "interpolation" | "template_substitution")
                     })
                 });
-                (secret_name(&key) && !literal).then(|| key.to_string())
+                // `token: params.token?.substring(0, 2) + "****"`: masked.
+                let masked = value.as_ref().is_some_and(|v| {
+                    let t = v.text().to_ascii_lowercase();
+                    (t.contains(".substring(0") || t.contains(".slice(0") || t.contains("[:"))
+                        && t.contains('*')
+                        || t.contains("mask")
+                        || t.contains("redact")
+                });
+                (secret_name(&key) && !literal && !masked).then(|| key.to_string())
             }
             _ => None,
         };
@@ -334,8 +342,16 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
                 .any(|d| matches!(d.kind().as_ref(), "interpolation" | "template_substitution"));
             // `log("key %s: %s", a, b)`: the placeholder's argument, when the
             // message is the first argument.
+            // `${apiKeyId}` in a template, `{key_id}` in an f-string: the
+            // interpolated expression itself.
             let shown = if interpolated {
-                None
+                n.dfs()
+                    .filter(|d| {
+                        matches!(d.kind().as_ref(), "interpolation" | "template_substitution")
+                    })
+                    .nth(index)
+                    .and_then(|d| d.named_children().next())
+                    .map(|e| e.text().to_string())
             } else if positional.first().is_some_and(|f| f.range() == n.range()) {
                 positional.get(index + 1).map(|a| a.text().to_string())
             } else {

@@ -128,6 +128,23 @@ fn is_template_slot(v: &str) -> bool {
         })
 }
 
+/// A keyboard shortcut: `PASTE_RAW_KEY = "Mod-Shift-v"`, `"Ctrl+K"`.
+fn is_key_binding(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['-', '+']).collect();
+    let modifier = |p: &str| {
+        matches!(
+            p.to_ascii_lowercase().as_str(),
+            "mod" | "ctrl" | "control" | "shift" | "alt" | "meta" | "cmd" | "command" | "option"
+        )
+    };
+    parts.len() >= 2
+        && parts.len() <= 4
+        && parts[..parts.len() - 1].iter().all(|p| modifier(p))
+        && parts.last().is_some_and(|k| {
+            !k.is_empty() && k.len() <= 9 && k.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
 /// A document field's path given for another's: MongoDB's `{ $rename: {
 /// "credentials.user": "credentials.serviceAccount" } }`. Both are dotted
 /// paths under the same first field.
@@ -145,11 +162,13 @@ fn renames_field(name: &str, v: &str) -> bool {
 /// Syntax-highlighting rules (Ace, CodeMirror, Monaco) and design systems
 /// name the kind of a token: `{ token: "comment", regex: "#.*$" }`,
 /// `defaultToken: "string.end"`, `"variable-2"`, `token:
-/// "background-primary"`. A value named `token` made of lower-case words
+/// "background-primary"`, `token: "--background"`. A value named `token` made of lower-case words
 /// joined by `.` or `-` (at most one short number among them) is such a
 /// kind, not a credential; `xoxb-1234-5678-abc` has too many numbers.
 fn lexer_token_type(name: &str, value: &str) -> bool {
     let words = ident_words(name);
+    // A design token's CSS custom property: `{ token: "--background" }`.
+    let value = value.strip_prefix("--").unwrap_or(value);
     let segments: Vec<&str> = value.split(['.', '-']).collect();
     let letters = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase());
     let number = |s: &str| (1..=2).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit());
@@ -238,7 +257,16 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     {
         return false;
     }
-    if is_class_path(v) || is_template_slot(v) || renames_field(name, v) {
+    if is_class_path(v)
+        || is_template_slot(v)
+        || renames_field(name, v)
+        || is_key_binding(v)
+        // A custom header's name: `HTTP_HEADER_ROUTING_TOKEN = "x-qdrant-route-affinity"`.
+        || v.starts_with("x-")
+            && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        // PostHog's project key: public by design (`phx_` keys are not).
+        || v.starts_with("phc_")
+    {
         return false;
     }
     // ENV_VAR_NAME, snake_case / camelCase / dotted identifiers.
@@ -305,10 +333,19 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     // Nor when the value is the name of something, lower-case words joined
     // by `-`, `_`, `.` or `:`: `SIGNATURE_KEY = "webhook-signature"` is the
     // header (or field, or storage key) a value travels under, `count_key =
-    // "node:payments_count"` a cache entry's.
+    // "node:payments_count"` and `"langfuse:v4-legacy-api-usage:cursor"` a
+    // cache entry's.
     let named = v.split(['-', '_', '.', ':']).count() >= 2
-        && v.split(['-', '_', '.', ':'])
-            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()));
+        && v.split(['-', '_', '.', ':']).all(|w| {
+            // Short words may carry a number (`v4`, `s3`), long ones not;
+            // a word may be camelCase (`sidebarWidth`).
+            w.starts_with(|c: char| c.is_ascii_lowercase())
+                && (w.chars().all(|c| c.is_ascii_alphabetic())
+                    && w.chars().filter(|c| c.is_ascii_uppercase()).count() <= 3
+                    || w.len() <= 5
+                        && w.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        });
     if !strong && named {
         return false;
     }

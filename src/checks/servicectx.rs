@@ -40,6 +40,7 @@ const CLI_DIRS: &[&str] = &[
 const CLI_FILES: &[&str] = &[
     "build.rs",
     "setup.py",
+    "build.py",
     "manage.py",
     "noxfile.py",
     "fabfile.py",

@@ -53,7 +53,7 @@ pub(super) struct Call<'r> {
 
 static SQL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?is)\b(select\b.{0,400}?\bfrom|insert\s+into|update\b.{0,200}?\bset|delete\s+from|where\b|order\s+by|group\s+by|(create|drop|alter|truncate)\s+(table|index|view|database|schema|user|role)|pragma\b|values\s*\(|grant\b|exec(ute)?\s+\w|copy\s+\S+\s+(to|from)\b)",
+        r"(?is)\b(select\b.{0,400}?\bfrom|insert\s+into|update\b.{0,200}?\bset|delete\s+from|where\b|order\s+by|group\s+by|(create|drop|alter|truncate)\s+(table|index|view|database|schema|user|role)|pragma\b|values\s*\(|grant\b|exec(ute)?\s+(immediate\b|procedure\b|function\b|sp_\w+|\w+(\.\w+)?\s*(\(|@))|copy\s+\S+\s+(to|from)\b)",
     )
     .unwrap_or_else(|_| unreachable!())
 });
