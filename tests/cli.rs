@@ -545,18 +545,11 @@ fn lower_rated_findings_keep_their_rating() {
 #[test]
 fn vendored_folders_are_not_scanned() {
     let project = tempfile::tempdir().expect("tempdir");
+    let swallowing = "export function focus(el) {\n  try { el.focus(); } catch (e) {}\n}\n";
     let vendored = project.path().join("static/vendored");
     std::fs::create_dir_all(&vendored).expect("mkdir");
-    std::fs::write(
-        vendored.join("toolbar.js"),
-        "export function focus(el) {\n  try { el.focus(); } catch (e) {}\n}\n",
-    )
-    .expect("write");
-    std::fs::write(
-        project.path().join("static/app.js"),
-        "export function focus(el) {\n  try { el.focus(); } catch (e) {}\n}\n",
-    )
-    .expect("write");
+    std::fs::write(vendored.join("toolbar.js"), swallowing).expect("write");
+    std::fs::write(project.path().join("static/app.js"), swallowing).expect("write");
     let report = common::scan_json(project.path(), &[]);
     let paths: Vec<&str> = report["findings"]
         .as_array()

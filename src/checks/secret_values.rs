@@ -162,9 +162,10 @@ fn renames_field(name: &str, v: &str) -> bool {
 /// Syntax-highlighting rules (Ace, CodeMirror, Monaco) and design systems
 /// name the kind of a token: `{ token: "comment", regex: "#.*$" }`,
 /// `defaultToken: "string.end"`, `"variable-2"`, `token:
-/// "background-primary"`, `token: "--background"`. A value named `token` made of lower-case words
-/// joined by `.` or `-` (at most one short number among them) is such a
-/// kind, not a credential; `xoxb-1234-5678-abc` has too many numbers.
+/// "background-primary"`, a CSS custom property `token: "--background"`. A
+/// value named `token` made of lower-case words joined by `.` or `-` (at
+/// most one short number among them) is such a kind, not a credential;
+/// `xoxb-1234-5678-abc` has too many numbers.
 fn lexer_token_type(name: &str, value: &str) -> bool {
     let words = ident_words(name);
     // A design token's CSS custom property: `{ token: "--background" }`.
@@ -321,12 +322,12 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
         .iter()
         .chain(&["passw", "hmackey", "licensekey"])
         .any(|w| compact.contains(w));
-    // Nor a word with a number (`my_node_key = "node1"`, a field prefix).
-    let numbered_word = v.len() <= 20
-        && v.starts_with(|c: char| c.is_ascii_lowercase())
-        && v.trim_end_matches(|c: char| c.is_ascii_digit())
-            .chars()
-            .all(|c| c.is_ascii_lowercase());
+    // Nor one of the name's own words with a number: `my_node_key =
+    // "node1"` names the field prefix `node1_pub`.
+    let word = v.trim_end_matches(|c: char| c.is_ascii_digit());
+    let numbered_word = v.len() - word.len() <= 3
+        && !word.is_empty()
+        && ident_words(name).iter().any(|w| w == word);
     if !strong && (v.chars().all(|c| c.is_ascii_alphabetic()) || numbered_word) {
         return false;
     }
