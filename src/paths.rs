@@ -93,6 +93,11 @@ pub fn is_test_path(rel: &str) -> bool {
         || ["cypress.", "playwright.", "jest.", "vitest."]
             .iter()
             .any(|runner| file.starts_with(runner) && file.contains(".config."))
+        // A test runner's setup module: `vitestSetup.ts`, `setupTests.ts`.
+        || matches!(
+            file.rsplit_once('.').map_or(file, |(stem, _)| stem),
+            "vitestsetup" | "vitest.setup" | "jestsetup" | "jest.setup" | "setuptests" | "test-setup" | "testsetup"
+        )
         // Mock data for tests: `src/mock.ts`, `client.mock.ts`.
         || matches!(file.split('.').next(), Some("mock" | "mocks"))
         || file.ends_with("_mock.py")
@@ -158,6 +163,7 @@ mod tests {
             "packages/connectors/connector-aws-ses/src/mock.ts"
         ));
         assert!(is_test_path("src/client.mock.ts") && is_test_path("app/billing_mock.py"));
+        assert!(is_test_path("apps/web/vitestSetup.ts") && is_test_path("src/setupTests.js"));
         assert!(!is_test_path("src/mockingbird.ts") && !is_test_path("src/mocker.py"));
         assert!(is_test_path("netbox/netbox/configuration_testing.py"));
         assert!(is_test_path("scripts/smoketest_configuration.py"));

@@ -66,6 +66,19 @@ impl Check for SecretPlaceholder {
     }
 }
 
+/// An object key or file path: `"key": "uploads/public/profile--abc123.png"`
+/// (S3's key of an upload, in an API reference's example).
+fn is_file_path(value: &str) -> bool {
+    let Some((dir, file)) = value.rsplit_once('/') else {
+        return false;
+    };
+    let extension = file.rsplit_once('.').map_or("", |(_, e)| e);
+    !dir.is_empty()
+        && !value.contains(char::is_whitespace)
+        && (2..=4).contains(&extension.len())
+        && extension.chars().all(|c| c.is_ascii_lowercase())
+}
+
 /// `.env.example`, `config.sample.yaml`, `settings.template.json`,
 /// `example.env`: config files meant to hold placeholders. Code files never
 /// are (rule examples are scanned as `example.py`).
@@ -128,6 +141,9 @@ fn classify(file: &ParsedFile) -> Vec<(SecretValue, Hit)> {
         if value.is_empty()
             || tokens::contains_known(value)
             || super::leaked_credential::is_aws_secret(&c.name, value)
+            // PostHog's project key is public by design (`phx_` keys are not).
+            || value.starts_with("phc_")
+            || is_file_path(value)
         {
             continue;
         }

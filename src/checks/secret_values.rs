@@ -218,6 +218,10 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
         "none",
         "disabled",
         "enabled",
+        // How a secret is kept: `storeTokens: "hashed"`.
+        "hashed",
+        "encrypted",
+        "plain",
         "password",
         "passwd",
         "pwd",
@@ -265,8 +269,6 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
         // A custom header's name: `HTTP_HEADER_ROUTING_TOKEN = "x-qdrant-route-affinity"`.
         || v.starts_with("x-")
             && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        // PostHog's project key: public by design (`phx_` keys are not).
-        || v.starts_with("phc_")
     {
         return false;
     }
@@ -290,10 +292,12 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || matches!(c, '-' | '_'))
         });
-    let is_camel = v.chars().all(|c| c.is_ascii_alphabetic())
-        && v.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && v.chars().any(|c| c.is_ascii_uppercase())
-        && v.chars().filter(|c| c.is_ascii_uppercase()).count() <= 3;
+    // A global's name may be wrapped in underscores: `"__acmeSentryConfig"`.
+    let bare = v.trim_matches('_');
+    let is_camel = bare.chars().all(|c| c.is_ascii_alphabetic())
+        && bare.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && bare.chars().any(|c| c.is_ascii_uppercase())
+        && bare.chars().filter(|c| c.is_ascii_uppercase()).count() <= 3;
     if is_env_name || is_snake || is_message_id || (is_camel && v.chars().all(ident)) {
         return false;
     }
@@ -336,17 +340,24 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     // header (or field, or storage key) a value travels under, `count_key =
     // "node:payments_count"` and `"langfuse:v4-legacy-api-usage:cursor"` a
     // cache entry's.
-    let named = v.split(['-', '_', '.', ':']).count() >= 2
-        && v.split(['-', '_', '.', ':']).all(|w| {
-            // Short words may carry a number (`v4`, `s3`), long ones not;
-            // a word may be camelCase (`sidebarWidth`).
-            w.starts_with(|c: char| c.is_ascii_lowercase())
-                && (w.chars().all(|c| c.is_ascii_alphabetic())
-                    && w.chars().filter(|c| c.is_ascii_uppercase()).count() <= 3
-                    || w.len() <= 5
-                        && w.chars()
-                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-        });
+    // Empty segments come from `__prefix` and BEM's `block__element--mod`.
+    let named = v
+        .split(['-', '_', '.', ':'])
+        .filter(|w| !w.is_empty())
+        .count()
+        >= 2
+        && v.split(['-', '_', '.', ':'])
+            .filter(|w| !w.is_empty())
+            .all(|w| {
+                // Short words may carry a number (`v4`, `s3`), long ones not;
+                // a word may be camelCase (`sidebarWidth`).
+                w.starts_with(|c: char| c.is_ascii_lowercase())
+                    && (w.chars().all(|c| c.is_ascii_alphabetic())
+                        && w.chars().filter(|c| c.is_ascii_uppercase()).count() <= 3
+                        || w.len() <= 5
+                            && w.chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+            });
     if !strong && named {
         return false;
     }
