@@ -340,10 +340,10 @@ fn scan(args: &Node<'_>) -> Option<(String, Confidence)> {
             let interpolated = n
                 .dfs()
                 .any(|d| matches!(d.kind().as_ref(), "interpolation" | "template_substitution"));
-            // `log("key %s: %s", a, b)`: the placeholder's argument, when the
+            // What the placeholder shows: in a template or an f-string the
+            // interpolated expression itself (`${apiKeyId}`); in
+            // `log("key %s: %s", a, b)` the matching argument, when the
             // message is the first argument.
-            // `${apiKeyId}` in a template, `{key_id}` in an f-string: the
-            // interpolated expression itself.
             let shown = if interpolated {
                 n.dfs()
                     .filter(|d| {

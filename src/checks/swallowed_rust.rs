@@ -269,11 +269,12 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
         if constant_args
             && (func.ends_with("Regex::new")
                 || assoc == "parse"
-                || assoc.starts_with("try_")
-                    && matches!(
-                        &assoc[4..],
+                || assoc.strip_prefix("try_").is_some_and(|unit| {
+                    matches!(
+                        unit,
                         "weeks" | "days" | "hours" | "minutes" | "seconds" | "milliseconds"
                     )
+                })
                 || assoc.starts_with("from_") && assoc.ends_with("_opt")
                 || func.ends_with("::from_str")
                 || func.ends_with("Url::parse")
