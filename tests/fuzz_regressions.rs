@@ -44,6 +44,55 @@ fn config_file_regressions() {
 }
 
 #[test]
+fn project_regressions() {
+    replay("project", |data| {
+        let _ = prodready::fuzzing::project(data);
+    });
+}
+
+/// A `project` input: (file selector, contents) pairs joined by the separator.
+fn project_input(parts: &[(u8, &str)]) -> Vec<u8> {
+    let mut data = Vec::new();
+    for (i, (selector, body)) in parts.iter().enumerate() {
+        if i > 0 {
+            data.extend_from_slice(prodready::fuzzing::PROJECT_SEPARATOR);
+        }
+        data.push(*selector);
+        data.extend_from_slice(body.as_bytes());
+    }
+    data
+}
+
+#[test]
+fn the_project_target_scans_what_it_is_given() {
+    // 0 = app/main.py, 13 = Dockerfile, 20 = prodready.toml, 21 = baseline.
+    let code = "import hashlib\n\ndef store(password):\n    return hashlib.md5(password.encode()).hexdigest()\n";
+    let found = prodready::fuzzing::project(&project_input(&[(0, code), (13, "FROM python\n")]));
+    assert_eq!(found, Some(1));
+    // The configuration is read: a disabled rule is not reported.
+    let config = "[rules]\ndisable = [\"weak-password-hash\"]\n";
+    let fewer = prodready::fuzzing::project(&project_input(&[
+        (0, code),
+        (13, "FROM python\n"),
+        (20, config),
+    ]));
+    assert_eq!(fewer, Some(0));
+    // A bad configuration or baseline stops the scan with a diagnostic.
+    assert_eq!(
+        prodready::fuzzing::project(&project_input(&[(0, code), (20, "[rules\n")])),
+        None
+    );
+    assert_eq!(
+        prodready::fuzzing::project(&project_input(&[(0, code), (21, "{\"version\": 99}")])),
+        None
+    );
+    // No parts, empty parts, a part that is only a selector.
+    let _ = prodready::fuzzing::project(b"");
+    let _ = prodready::fuzzing::project(prodready::fuzzing::PROJECT_SEPARATOR);
+    let _ = prodready::fuzzing::project(&[7]);
+}
+
+#[test]
 fn entry_points_survive_edge_inputs() {
     // Empty, a lone selector byte, and invalid UTF-8 for every language.
     prodready::fuzzing::code_and_config(&[]);
