@@ -6,7 +6,7 @@
 //! TOML, JSON, Dockerfile) leave that last case to `hardcoded-secret`.
 
 use super::names;
-use super::servicectx::gitleaks_allowed;
+use super::servicectx::{declared_not_real, gitleaks_allowed};
 use super::{tokens, Check, Hit};
 use crate::lang::Language;
 use crate::parse::ParsedFile;
@@ -60,10 +60,13 @@ impl Check for LeakedCredential {
     fn run(&self, file: &ParsedFile, out: &mut Vec<Hit>) {
         let first = out.len();
         self.find(file, out);
-        // A line marked `gitleaks:allow` was reviewed for exactly this.
+        // A line marked `gitleaks:allow` was reviewed for exactly this; a
+        // comment may say the value is made up.
         let kept: Vec<Hit> = out
             .drain(first..)
-            .filter(|h| !gitleaks_allowed(&file.text, h.start))
+            .filter(|h| {
+                !gitleaks_allowed(&file.text, h.start) && !declared_not_real(&file.text, h.start)
+            })
             .collect();
         out.extend(kept);
     }

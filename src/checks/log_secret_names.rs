@@ -248,11 +248,16 @@ pub fn harmless_value(text: &str) -> bool {
         .find(|s| !s.is_empty())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let error = matches!(
-        first.as_str(),
-        "e" | "err" | "error" | "ex" | "exc" | "exception"
-    ) || first.ends_with("_err")
-        || first.ends_with("_error");
+    // ... also converted to text: `${String(error)}`, `str(exc)`.
+    let error_name = |w: &str| {
+        matches!(w, "e" | "err" | "error" | "ex" | "exc" | "exception")
+            || w.ends_with("_err")
+            || w.ends_with("_error")
+    };
+    let converted = matches!(first.as_str(), "string" | "str" | "repr")
+        && text.trim_end().ends_with(')')
+        && error_name(&last);
+    let error = error_name(&first) || converted;
     // `apiKeyId`, `tokenIDs`: an identifier's id, in camelCase.
     let camel_id = text
         .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -263,6 +268,8 @@ pub fn harmless_value(text: &str) -> bool {
         || last == "id"
         || [
             "_id", "name", "email", "user", "username", "count", "len", "type", "url", "path",
+            // `total_tokens`: a language model's usage count, as in SAFE_SUFFIX.
+            "tokens",
         ]
         .iter()
         .any(|w| last.ends_with(w))

@@ -45,6 +45,7 @@ pub mod secret_usage;
 pub mod secret_values;
 pub mod servicectx;
 pub mod settings_flags;
+mod sql_allowlist;
 pub mod sql_injection;
 mod sql_names;
 pub mod sqlbuild;

@@ -210,6 +210,11 @@ pub fn is_secret_name(name: &str) -> bool {
         "hours",
         "mins",
         "secs",
+        // `access_token_alg = "EdDSA"`: a signing algorithm's name.
+        "alg",
+        "algs",
+        "algorithm",
+        "algorithms",
     ];
     // Error codes and messages about a secret: `INFRA_TOKEN_NOT_FOUND`,
     // `ENV_INVALID_DATA_ENCRYPTION_KEY`, `ACCESS_TOKEN_LABEL_SHORT`.
@@ -373,6 +378,8 @@ pub fn classify_secret_value(value: &str) -> SecretValue {
         || matches!(
             lower.as_str(),
             "true" | "false" | "null" | "none" | "nil" | "undefined" | "yes" | "no"
+                // A setting's "no value yet": `api_key = "unset"`.
+                | "unset" | "notset" | "not_set" | "not-set" | "disabled"
         )
         || v.parse::<f64>().is_ok()
     {

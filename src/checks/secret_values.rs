@@ -3,7 +3,7 @@
 //! for generic config files.
 
 use super::idwords::{ident_words, is_version};
-use super::names::SECRET_WORDS;
+use super::names::{is_password_name, SECRET_WORDS};
 
 /// In a generic config file, a password/secret/token key whose value is a
 /// single token mixing letters with digits or symbols (`db_password:
@@ -341,14 +341,20 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     // "node:payments_count"` and `"langfuse:v4-legacy-api-usage:cursor"` a
     // cache entry's.
     // Empty segments come from `__prefix` and BEM's `block__element--mod`.
-    let named = v
+    // The first of three or more words may be a product's name
+    // (`"SearXNG_limiter.token"`).
+    let segments = v
         .split(['-', '_', '.', ':'])
         .filter(|w| !w.is_empty())
-        .count()
-        >= 2
+        .count();
+    let named = segments >= 2
         && v.split(['-', '_', '.', ':'])
             .filter(|w| !w.is_empty())
-            .all(|w| {
+            .enumerate()
+            .all(|(i, w)| {
+                if i == 0 && segments >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()) {
+                    return true;
+                }
                 // Short words may carry a number (`v4`, `s3`), long ones not;
                 // a word may be camelCase (`sidebarWidth`).
                 w.starts_with(|c: char| c.is_ascii_lowercase())
@@ -359,6 +365,15 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
                                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
             });
     if !strong && named {
+        return false;
+    }
+    // An HTTP header's name, words joined by `-`, the first capitalised:
+    // `TOKEN_DPOP_NONCE = "DPoP-nonce"`, `KEY_HEADER = "X-Api-Key"`.
+    let header = v.starts_with(|c: char| c.is_ascii_uppercase())
+        && v.contains('-')
+        && v.split('-')
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphabetic()));
+    if header && !is_password_name(name) {
         return false;
     }
     let words = v.split_whitespace().count();

@@ -251,6 +251,41 @@ pub fn gitleaks_allowed(text: &str, offset: usize) -> bool {
     line_at(text, offset).1.contains("gitleaks:allow")
 }
 
+/// Does a comment on the line of byte `offset`, or on the line above it,
+/// say that the value there is not a real one (`// token is randomly
+/// generated and not real`, `# fake key for the tests`)?
+pub fn declared_not_real(text: &str, offset: usize) -> bool {
+    const SAYS: &[&str] = &[
+        "not real",
+        "not a real",
+        "fake",
+        "dummy",
+        "randomly generated",
+    ];
+    let says = |comment: &str| {
+        let lower = comment.to_ascii_lowercase();
+        SAYS.iter().any(|w| lower.contains(w))
+    };
+    let (start, line) = line_at(text, offset);
+    let after = offset.saturating_sub(start).min(line.len());
+    let trailing = line.get(after..).and_then(|rest| {
+        rest.find("//")
+            .or_else(|| rest.find(" #"))
+            .map(|i| &rest[i..])
+    });
+    if trailing.is_some_and(says) {
+        return true;
+    }
+    if start == 0 {
+        return false;
+    }
+    let above = line_at(text, start - 1).1.trim_start();
+    ["//", "#", "*", "/*", "--"]
+        .iter()
+        .any(|m| above.starts_with(m))
+        && says(above)
+}
+
 /// The line holding byte `offset` (without its newline), and where it starts.
 fn line_at(text: &str, offset: usize) -> (usize, &str) {
     let offset = offset.min(text.len());

@@ -12,6 +12,7 @@
 use super::localflow::N;
 use super::pyimports::Imports;
 use super::servicectx::{range_suppressed, SQL_INJECTION_CODES};
+use super::sql_allowlist::allow_listed;
 use super::sqlbuild::{built, Built};
 use super::{Check, Hit};
 use crate::lang::Language;
@@ -167,9 +168,16 @@ impl Check for SqlInjection {
                 // `self.table`, `this.schema`: instance configuration, rarely user input.
                 let is_member = |c: &str| c.starts_with("self.") || c.starts_with("this.");
                 let member = is_member(&b.culprit);
+                // A name checked against a fixed set (`if table not in
+                // self.table_names: return`) is one of the program's strings.
+                let python = file.language == Language::Python;
+                let listed = |p: &String| python && allow_listed(&node, p);
+                if b.pieces.iter().all(listed) {
+                    continue;
+                }
                 // ... and where SQL wants a name (`FROM {}.users`), which no
                 // placeholder could stand for: the object names its tables.
-                if b.pieces.iter().all(|p| is_member(p))
+                if b.pieces.iter().all(|p| is_member(p) || listed(p))
                     && super::sql_names::all_slots_are_names(&b.text)
                 {
                     continue;

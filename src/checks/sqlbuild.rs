@@ -214,6 +214,7 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                 // `qb(...).getKnexQuery().toString()`.
                 || last == "toQuery"
                 || last == "toString" && callee.contains(".getKnexQuery()")
+                || psycopg_composed(&e, depth)
         }
         // JavaScript `+expire`, `-n`, `!flag`, `typeof x`: a number, a
         // boolean or a type's name (Rust's `*` dereferences: not here).
@@ -250,6 +251,13 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             let a = e.field_of("alternative");
             c.is_some_and(|c| literalish(&c, depth + 1)) && a.is_some_and(|a| literalish(&a, depth + 1))
         }
+        // `page - 1`, `total / size`, `1 << n`: arithmetic that strings do
+        // not have gives a number, whatever its operands.
+        "binary_operator" | "binary_expression"
+            if matches!(op(&e).as_str(), "-" | "/" | "//" | "**" | "<<" | ">>") =>
+        {
+            true
+        }
         // "?, " * len(ids): repeating a literal
         "binary_operator"
             if op(&e) == "*"
@@ -266,6 +274,41 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
             .filter(|c| !matches!(c.kind().as_ref(), "identifier" if c.parent().is_some_and(|p| p.kind() == "keyword_argument" && p.field_of("name").is_some_and(|n| n.range() == c.range()))))
             .all(|c| literalish(&c, depth + 1)),
         _ => false,
+    }
+}
+
+/// psycopg's `sql` module quotes what it composes: `sql.Identifier(name)`
+/// and `sql.Literal(value)` escape anything, and `sql.SQL("...")` of a
+/// literal, or its `.format(...)` of such parts, is safe to concatenate.
+fn psycopg_composed(call: &N<'_>, depth: usize) -> bool {
+    let Some(function) = call.field_of("function") else {
+        return false;
+    };
+    let args: Vec<N<'_>> = call
+        .field_of("arguments")
+        .map(|a| a.named_children().collect())
+        .unwrap_or_default();
+    let callee = function.text();
+    let name = callee.strip_prefix("sql.").unwrap_or(&callee);
+    match name {
+        "Identifier" | "Literal" | "Placeholder" => true,
+        "SQL" => args.len() == 1 && literalish(&args[0], depth + 1),
+        _ => {
+            function.kind() == "attribute"
+                && function
+                    .field_of("attribute")
+                    .is_some_and(|a| a.text() == "format")
+                && function.field_of("object").is_some_and(|o| {
+                    o.kind() == "call"
+                        && callee.starts_with("sql.SQL(")
+                        && psycopg_composed(&o, depth + 1)
+                })
+                && args.iter().all(|a| {
+                    let a = unwrap(a.clone());
+                    a.kind() == "call" && psycopg_composed(&a, depth + 1)
+                        || literalish(&a, depth + 1)
+                })
+        }
     }
 }
 

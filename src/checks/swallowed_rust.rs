@@ -281,7 +281,10 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
                 || func.ends_with("::from_static")
                 || func.ends_with("::from_u16")
                 || func.ends_with("::try_from")
-                || func.contains("NonZero") && func.ends_with("::new"))
+                || func.contains("NonZero") && func.ends_with("::new")
+                // `Params::new(15000, 2, 1, None)`: a constructor checking
+                // constant settings.
+                || assoc == "new")
         {
             return true;
         }
@@ -295,11 +298,53 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
                 }
             }
         }
+        if method == "body" && constant_http_builder(receiver) {
+            return true;
+        }
         // `SystemTime::now().duration_since(UNIX_EPOCH)` fails only for a
         // clock set before 1970.
         if method == "duration_since" && args.trim_end_matches(')').ends_with("UNIX_EPOCH") {
             return true;
         }
+    }
+    false
+}
+
+/// `Response::builder().status(403).header(CONTENT_TYPE,
+/// "application/json").body(body)`: an `http` builder fails only on an
+/// invalid status or header, so one given only constants fails on every
+/// run or never.
+fn constant_http_builder(body_call: &Node<'_>) -> bool {
+    let mut call = body_call.clone();
+    for _ in 0..32 {
+        let Some(func) = call.field_of("function") else {
+            return false;
+        };
+        if func.kind() == "scoped_identifier" {
+            let path = func.text();
+            return call
+                .field_of("arguments")
+                .is_some_and(|a| a.named_children().next().is_none())
+                && ["Response::builder", "Request::builder"]
+                    .iter()
+                    .any(|b| path == *b || path.ends_with(&format!("::{b}")));
+        }
+        let (Some(method), Some(inner)) = (func.field_of("field"), func.field_of("value")) else {
+            return false;
+        };
+        let args_constant = || {
+            call.field_of("arguments")
+                .is_some_and(|a| a.named_children().all(|c| constant(&c)))
+        };
+        match method.text().as_ref() {
+            "body" if call.range() == body_call.range() => {}
+            "status" | "header" | "version" | "method" | "uri" if args_constant() => {}
+            _ => return false,
+        }
+        if inner.kind() != "call_expression" {
+            return false;
+        }
+        call = inner;
     }
     false
 }
@@ -311,7 +356,10 @@ fn constant(node: &Node<'_>) -> bool {
     match node.kind().as_ref() {
         "string_literal" | "raw_string_literal" | "integer_literal" | "float_literal"
         | "boolean_literal" | "char_literal" => true,
-        "identifier" | "scoped_identifier" => is_constant_name(&node.text()),
+        "identifier" | "scoped_identifier" => {
+            let text = node.text();
+            is_constant_name(&text) || text == "None"
+        }
         "call_expression" => {
             let Some(func) = node.field_of("function") else {
                 return false;
