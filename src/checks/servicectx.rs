@@ -80,7 +80,11 @@ pub fn is_cli_path(rel: &str) -> bool {
     ) {
         return true;
     }
-    if segments.iter().any(|s| CLI_DIRS.contains(s)) {
+    // ... and a command-line client's own package: `plume-cli/`, `acme_cli/`.
+    if segments
+        .iter()
+        .any(|s| CLI_DIRS.contains(s) || s.ends_with("-cli") || s.ends_with("_cli"))
+    {
         return true;
     }
     segments
@@ -381,10 +385,34 @@ mod tests {
         assert!(is_cli_path("src/prisma/seed.ts"));
         assert!(is_cli_path("app/management/commands/backfill.py"));
         assert!(is_cli_path("build.rs"));
+        assert!(is_cli_path("plume-cli/src/main.rs"));
+        assert!(!is_cli_path("client/src/main.rs"));
         assert!(rust_non_service_path("src/bin/migrate.rs"));
         assert!(rust_non_service_path("tests/api.rs"));
         assert!(!is_cli_path("app/views.py"));
         assert!(!rust_non_service_path("src/handlers.rs"));
+    }
+
+    #[test]
+    fn values_declared_not_real() {
+        let at = |text: &str| text.find("ghp_").unwrap_or(0);
+        for text in [
+            "// token is randomly generated and not real\nconst t = 'ghp_x'\n",
+            "  # fake key for the tests\nT = 'ghp_x'\n",
+            "const t = 'ghp_x' // dummy\n",
+            "T = 'ghp_x'  # not a real token\n",
+        ] {
+            assert!(declared_not_real(text, at(text)), "{text}");
+        }
+        for text in [
+            "ghp_x at the start of the file\n",
+            "fake = load()\nT = 'ghp_x'\n",
+            "// rotate every month\nconst t = 'ghp_x'\n",
+            "// fake\n\nconst t = 'ghp_x'\n",
+            "const url = 'https://h/?t=ghp_x'\n",
+        ] {
+            assert!(!declared_not_real(text, at(text)), "{text}");
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct Built {
     pub text: String,
 }
 
-const MAX_DEPTH: usize = 6;
+const MAX_DEPTH: usize = 8;
 
 static PLACEHOLDERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(["'](\?|%s|\$\d*|:\w+|\?\s*,\s*)["']|\$\$\{)"#)
@@ -190,6 +190,7 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
                 || text.ends_with(".__tablename__")
                 || text.contains("__table__.")
                 || text.ends_with(".length")
+                || model_primary_key(&e, &text)
         }
         "call" | "call_expression" => {
             let callee = e.field_of("function").map(|f| f.text().to_string()).unwrap_or_default();
@@ -277,6 +278,27 @@ pub fn literalish(e: &N<'_>, depth: usize) -> bool {
     }
 }
 
+/// `user.id`, `ContentType.objects.get_for_model(Issue).pk`: a model's
+/// primary key, a number the database assigned. Not in a module that
+/// imports a request-schema library (pydantic, FastAPI, Django Ninja,
+/// marshmallow), where `item.id` may be a field a client sent.
+fn model_primary_key(e: &N<'_>, text: &str) -> bool {
+    const SCHEMAS: &[&str] = &["pydantic", "fastapi", "ninja", "marshmallow"];
+    e.kind() == "attribute"
+        && (text.ends_with(".id") || text.ends_with(".pk"))
+        && e.ancestors().last().is_some_and(|module| {
+            !module.children().any(|stmt| {
+                matches!(
+                    stmt.kind().as_ref(),
+                    "import_statement" | "import_from_statement"
+                ) && stmt
+                    .text()
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .any(|w| SCHEMAS.contains(&w))
+            })
+        })
+}
+
 /// psycopg's `sql` module quotes what it composes: `sql.Identifier(name)`
 /// and `sql.Literal(value)` escape anything, and `sql.SQL("...")` of a
 /// literal, or its `.format(...)` of such parts, is safe to concatenate.
@@ -284,10 +306,7 @@ fn psycopg_composed(call: &N<'_>, depth: usize) -> bool {
     let Some(function) = call.field_of("function") else {
         return false;
     };
-    let args: Vec<N<'_>> = call
-        .field_of("arguments")
-        .map(|a| a.named_children().collect())
-        .unwrap_or_default();
+    let args = call.call_args();
     let callee = function.text();
     let name = callee.strip_prefix("sql.").unwrap_or(&callee);
     match name {

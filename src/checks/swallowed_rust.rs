@@ -364,10 +364,7 @@ fn constant(node: &Node<'_>) -> bool {
             let Some(func) = node.field_of("function") else {
                 return false;
             };
-            let args: Vec<Node<'_>> = node
-                .field_of("arguments")
-                .map(|a| a.named_children().collect())
-                .unwrap_or_default();
+            let args = node.call_args();
             match func.kind().as_ref() {
                 "field_expression" => {
                     args.is_empty()

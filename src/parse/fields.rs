@@ -64,6 +64,14 @@ fn hash(name: &str) -> usize {
 pub trait FieldOf<'t> {
     /// The child in field `name`, as `field(name)` finds it.
     fn field_of(&self, name: &str) -> Option<CodeNode<'t>>;
+
+    /// A call's arguments (the named children of its `arguments` field);
+    /// none for anything else.
+    fn call_args(&self) -> Vec<CodeNode<'t>> {
+        self.field_of("arguments")
+            .map(|a| a.named_children().collect())
+            .unwrap_or_default()
+    }
 }
 
 impl<'t> FieldOf<'t> for CodeNode<'t> {
