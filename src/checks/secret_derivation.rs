@@ -74,6 +74,9 @@ fn abbreviates(short: &str, long: &str) -> bool {
 /// `DATABASE_PASSWORD`/`DB_PASSWORD`, `OPENAI_API_KEY`/`OPENAI_KEY`.
 fn is_alias(a: &str, b: &str) -> bool {
     let (pa, pb) = (purpose(a), purpose(b));
+    if namespaced(&pa, &pb) || namespaced(&pb, &pa) {
+        return true;
+    }
     if pa.is_empty() || pb.is_empty() || pa.len() != pb.len() {
         return norm(a) == norm(b);
     }
@@ -81,6 +84,26 @@ fn is_alias(a: &str, b: &str) -> bool {
         let (s, l) = if x.len() <= y.len() { (x, y) } else { (y, x) };
         abbreviates(s, l)
     })
+}
+
+/// `UPTIME_KUMA_SSL_KEY` for `SSL_KEY`: the same setting under the
+/// application's own prefix. The words before the shared ending must name
+/// no purpose of their own (`REFRESH_JWT_SECRET` is not `JWT_SECRET`).
+fn namespaced(long: &[String], short: &[String]) -> bool {
+    const PURPOSES: &[&str] = &[
+        "refresh", "access", "session", "signing", "sign", "encryption", "encrypt", "jwt",
+        "cookie", "csrf", "webhook", "admin", "db", "database", "redis", "mail", "smtp",
+        "email", "internal", "private", "public", "master", "root", "service", "client",
+        "server", "user", "upload", "storage", "oauth", "id", "hmac", "otp", "mfa", "reset",
+        "invite", "verify", "verification", "backup", "cache", "queue", "preview", "test",
+        "dev", "prod", "staging", "old", "new", "next", "previous", "fallback", "legacy",
+    ];
+    !short.is_empty()
+        && long.len() > short.len()
+        && long.ends_with(short)
+        && long[..long.len() - short.len()]
+            .iter()
+            .all(|w| !PURPOSES.contains(&w.as_str()))
 }
 
 /// The env var a Python/JS env read names, if the node is one, and its
@@ -325,6 +348,10 @@ mod tests {
         assert!(!is_alias("COOKIE_SECRET", "accessSecret"));
         assert!(!is_alias("JWT_REFRESH_SECRET", "JWT_SECRET"));
         assert!(is_alias("GITHUB_TOKEN", "GH_TOKEN"));
+        assert!(is_alias("UPTIME_KUMA_SSL_KEY", "SSL_KEY"));
+        assert!(is_alias("ACME_JWT_SECRET", "JWT_SECRET"));
+        assert!(!is_alias("REFRESH_JWT_SECRET", "JWT_SECRET"));
+        assert!(!is_alias("ACME_SESSION_SECRET", "SECRET"));
         let py = "K = os.getenv(\"DATA_KEY\") or SECRET_KEY\n";
         assert_eq!(hits(Language::Python, py).len(), 1);
     }
