@@ -197,6 +197,24 @@ fn is_documentation_value(secret: &str) -> bool {
         || lower.contains("abcdefghij")
         || secret.ends_with("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
         || super::names::entropy(secret) < 2.5
+        || few_distinct(secret)
+}
+
+/// A word typed over and over after the format's prefix:
+/// `github_pat_wrongwrongwrong...`. A random body of 20 characters or more
+/// uses far more than eight different ones.
+fn few_distinct(secret: &str) -> bool {
+    let mut body = secret;
+    for _ in 0..2 {
+        match body.split_once(['_', '-']) {
+            Some((word, rest)) if word.chars().all(|c| c.is_ascii_lowercase()) => body = rest,
+            _ => break,
+        }
+    }
+    let mut seen: Vec<char> = body.chars().collect();
+    seen.sort_unstable();
+    seen.dedup();
+    body.len() >= 20 && seen.len() <= 8
 }
 
 /// Every known credential in `text`, documentation values left out.
@@ -238,6 +256,10 @@ mod tests {
         let gh = ["ghp_", "pR9vK2mXq7LwT4nZ8bYc3dHf6jUe1sAa0gBi"].concat();
         assert!(contains_known(&gh));
         assert!(!contains_known("ghp_short"));
+        // A word typed over and over is a test's made-up value.
+        let wrong = ["github_pat_", &"wrong".repeat(16), "wr"].concat();
+        assert!(few_distinct(&wrong));
+        assert!(!few_distinct(&gh));
         assert!(!contains_known("-----BEGIN RSA PRIVATE KEY-----"));
     }
 }
