@@ -116,8 +116,16 @@ pub fn project(data: &[u8]) -> Option<usize> {
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let scratch =
         std::env::temp_dir().join(format!("prodready-fuzz-{}-{call}", std::process::id()));
-    let tree = scratch.join("tree");
     let _ = std::fs::remove_dir_all(&scratch);
+    let reported = scan_project(data, registry, &scratch);
+    // Removed whatever the scan did, a failed write included.
+    let _ = std::fs::remove_dir_all(&scratch);
+    reported
+}
+
+/// [`project`]'s work inside its scratch folder.
+fn scan_project(data: &[u8], registry: &Registry, scratch: &Path) -> Option<usize> {
+    let tree = scratch.join("tree");
     std::fs::create_dir_all(&tree).ok()?;
     let mut has_baseline = false;
     for part in split_parts(data, PROJECT_SEPARATOR).take(8) {
@@ -152,7 +160,7 @@ pub fn project(data: &[u8]) -> Option<usize> {
         _ => return None,
     };
     let mut sink = std::io::sink();
-    let reported = match crate::app::scan(&args, registry) {
+    match crate::app::scan(&args, registry) {
         Ok(report) => {
             let style = crate::report::Style {
                 color: data.len().is_multiple_of(2),
@@ -175,9 +183,7 @@ pub fn project(data: &[u8]) -> Option<usize> {
             let _ = std::io::Write::write_fmt(&mut sink, format_args!("{e:?}"));
             None
         }
-    };
-    let _ = std::fs::remove_dir_all(&scratch);
-    reported
+    }
 }
 
 /// `data` cut at every `separator`.

@@ -359,6 +359,11 @@ fn enumerate_index(at: &N<'_>, name: &str) -> bool {
         })
 }
 
+/// A bare name (`where`, `table_name`), not an expression.
+pub fn is_plain_name(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
 /// `UPPER_CASE` names are constants by convention.
 pub fn is_constant_name(name: &str) -> bool {
     let last = name.rsplit(['.', ':']).next().unwrap_or(name);

@@ -343,27 +343,24 @@ pub fn code_value_is_secret(name: &str, value: &str) -> bool {
     // Empty segments come from `__prefix` and BEM's `block__element--mod`.
     // The first of three or more words may be a product's name
     // (`"SearXNG_limiter.token"`).
-    let segments = v
+    let segments: Vec<&str> = v
         .split(['-', '_', '.', ':'])
         .filter(|w| !w.is_empty())
-        .count();
-    let named = segments >= 2
-        && v.split(['-', '_', '.', ':'])
-            .filter(|w| !w.is_empty())
-            .enumerate()
-            .all(|(i, w)| {
-                if i == 0 && segments >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()) {
-                    return true;
-                }
-                // Short words may carry a number (`v4`, `s3`), long ones not;
-                // a word may be camelCase (`sidebarWidth`).
-                w.starts_with(|c: char| c.is_ascii_lowercase())
-                    && (w.chars().all(|c| c.is_ascii_alphabetic())
-                        && w.chars().filter(|c| c.is_ascii_uppercase()).count() <= 3
-                        || w.len() <= 5
-                            && w.chars()
-                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-            });
+        .collect();
+    let named = segments.len() >= 2
+        && segments.iter().enumerate().all(|(i, w)| {
+            if i == 0 && segments.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()) {
+                return true;
+            }
+            // Short words may carry a number (`v4`, `s3`), long ones not;
+            // a word may be camelCase (`sidebarWidth`).
+            w.starts_with(|c: char| c.is_ascii_lowercase())
+                && (w.chars().all(|c| c.is_ascii_alphabetic())
+                    && w.chars().filter(|c| c.is_ascii_uppercase()).count() <= 3
+                    || w.len() <= 5
+                        && w.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        });
     if !strong && named {
         return false;
     }

@@ -5,14 +5,15 @@
 //! name can only be one of the program's strings: the text is not built
 //! from input, whatever SQL position it fills.
 
-use super::localflow::N;
+use super::localflow::{is_plain_name, N};
 use crate::parse::fields::FieldOf;
+use crate::parse::nodes::NodeIndex;
 
 /// Is `piece` (a plain name interpolated into SQL executed at `sink`) one
 /// of a fixed set there: looped over, tested with `in` around the sink, or
 /// rejected with `not in` before it?
-pub fn allow_listed(sink: &N<'_>, piece: &str) -> bool {
-    if piece.is_empty() || !piece.chars().all(|c| c.is_alphanumeric() || c == '_') {
+pub fn allow_listed(nodes: &NodeIndex<'_>, sink: &N<'_>, piece: &str) -> bool {
+    if !is_plain_name(piece) {
         return false;
     }
     let at = sink.range().start;
@@ -35,7 +36,7 @@ pub fn allow_listed(sink: &N<'_>, piece: &str) -> bool {
                     return true;
                 }
             }
-            "function_definition" => return rejected_before(&a, at, piece),
+            "function_definition" => return rejected_before(nodes, &a, at, piece),
             _ => {}
         }
     }
@@ -44,13 +45,9 @@ pub fn allow_listed(sink: &N<'_>, piece: &str) -> bool {
 
 /// An `if piece not in SET:` in `function` before `at` whose body leaves
 /// the function (`return`, `raise`).
-fn rejected_before(function: &N<'_>, at: usize, piece: &str) -> bool {
-    let Some(body) = function.field_of("body") else {
-        return false;
-    };
-    let found = body.dfs().any(|n| {
-        n.kind() == "if_statement"
-            && n.range().end <= at
+fn rejected_before(nodes: &NodeIndex<'_>, function: &N<'_>, at: usize, piece: &str) -> bool {
+    nodes.of_kind_in(function, "if_statement").any(|n| {
+        n.range().end <= at
             && n.field_of("condition")
                 .is_some_and(|c| member_test(&c, piece, "not in"))
             && n.field_of("consequence").is_some_and(|c| {
@@ -58,8 +55,7 @@ fn rejected_before(function: &N<'_>, at: usize, piece: &str) -> bool {
                     matches!(s.kind().as_ref(), "return_statement" | "raise_statement")
                 })
             })
-    });
-    found
+    })
 }
 
 /// `piece in SET` (or `not in`, per `op`) with a fixed `SET`.

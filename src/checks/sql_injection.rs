@@ -174,7 +174,7 @@ impl Check for SqlInjection {
                 // A name checked against a fixed set (`if table not in
                 // self.table_names: return`) is one of the program's strings.
                 let python = file.language == Language::Python;
-                let listed = |p: &String| python && allow_listed(&node, p);
+                let listed = |p: &String| python && allow_listed(nodes, &node, p);
                 if !b.pieces.is_empty() && b.pieces.iter().all(listed) {
                     continue;
                 }
@@ -212,7 +212,7 @@ fn built_with_its_params(
     sql_arg: &N<'_>,
     culprit: &str,
 ) -> bool {
-    if !culprit.chars().all(|c| c.is_alphanumeric() || c == '_') {
+    if !super::localflow::is_plain_name(culprit) {
         return false;
     }
     let Some(scope) = super::localflow::scope_of(sink) else {
@@ -261,7 +261,7 @@ fn built_with_its_params(
 /// Django's query compiler wrote, placeholders for values, passed on with
 /// its parameters.
 fn compiled_by_django(sink: &N<'_>, culprit: &str) -> bool {
-    if !culprit.chars().all(|c| c.is_alphanumeric() || c == '_') {
+    if !super::localflow::is_plain_name(culprit) {
         return false;
     }
     let writes = super::localflow::reaching_writes(sink, culprit);

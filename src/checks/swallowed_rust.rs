@@ -260,9 +260,8 @@ fn infallible_receiver(receiver: &Node<'_>) -> bool {
         }
         // A constructor given only literals and constants fails the same
         // way on every run: a test finds it, not a user.
-        let constant_args = receiver.field_of("arguments").is_some_and(|a| {
-            a.named_children().count() > 0 && a.named_children().all(|c| constant(&c))
-        });
+        let call_args = receiver.call_args();
+        let constant_args = !call_args.is_empty() && call_args.iter().all(constant);
         // `Version::parse("2025.1.1")`, `TimeDelta::try_days(31)`,
         // `NaiveDate::from_ymd_opt(2020, 1, 1)`: pure constructors.
         let assoc = func.rsplit_once("::").map_or("", |(_, f)| f);
@@ -322,9 +321,7 @@ fn constant_http_builder(body_call: &Node<'_>) -> bool {
         };
         if func.kind() == "scoped_identifier" {
             let path = func.text();
-            return call
-                .field_of("arguments")
-                .is_some_and(|a| a.named_children().next().is_none())
+            return call.call_args().is_empty()
                 && ["Response::builder", "Request::builder"]
                     .iter()
                     .any(|b| path == *b || path.ends_with(&format!("::{b}")));
@@ -332,10 +329,7 @@ fn constant_http_builder(body_call: &Node<'_>) -> bool {
         let (Some(method), Some(inner)) = (func.field_of("field"), func.field_of("value")) else {
             return false;
         };
-        let args_constant = || {
-            call.field_of("arguments")
-                .is_some_and(|a| a.named_children().all(|c| constant(&c)))
-        };
+        let args_constant = || call.call_args().iter().all(constant);
         match method.text().as_ref() {
             "body" if call.range() == body_call.range() => {}
             "status" | "header" | "version" | "method" | "uri" if args_constant() => {}
